@@ -1,0 +1,98 @@
+// The config contract (DESIGN.md): one zod schema is the source of the config's types,
+// shared by the CLI, the Lambda handlers and `cdk synth`.
+
+import { z } from 'zod';
+import { alertsSchema } from './alerts-schema.ts';
+
+const id = z
+  .string({ error: 'must be a string id' })
+  .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, {
+    error: 'must be 1-64 characters of lower-case letters, digits, ".", "_" or "-" (e.g. "bosch-legacy")',
+  });
+
+const terms = (what: string) =>
+  z.array(z.string().trim().min(1, { error: `each ${what} must be a non-empty string` }), {
+    error: `must be a list of ${what}s, e.g. ["bosch legacy"]`,
+  });
+
+export const topicSchema = z.strictObject({
+  id,
+  name: z.string().min(1).optional(),
+  keywords: terms('keyword').min(1, { error: 'needs at least one keyword' }),
+  exclude: terms('exclusion').default([]),
+  petitionKeywords: terms('petition keyword').default([]),
+});
+
+const httpUrl = z.url({
+  protocol: /^https?$/,
+  error: 'must be a full http(s) URL, e.g. "https://example.com/feed.xml"',
+});
+
+const sourceBase = {
+  id,
+  topics: z.array(id).min(1, { error: 'needs at least one topic id from "topics"' }),
+};
+
+export const rssSourceSchema = z.strictObject({
+  ...sourceBase,
+  type: z.literal('rss'),
+  url: httpUrl,
+});
+
+export const sourceSchema = z.discriminatedUnion('type', [rssSourceSchema], {
+  error: 'type must be one of: "rss"',
+});
+
+export const pollSchema = z.strictObject({
+  intervalMinutes: z.number().int().min(1).max(1440).default(15),
+  timeoutMs: z.number().int().min(1000).max(120_000).default(20_000),
+  maxBytes: z.number().int().min(10_000).max(50_000_000).default(5_000_000),
+  concurrency: z.number().int().min(1).max(64).default(8),
+  perHostConcurrency: z.number().int().min(1).max(16).default(2),
+  userAgent: z
+    .string()
+    .min(8)
+    .default('fanpulse/0.1 (fan-campaign sentiment monitor; +https://github.com/fanpulse/fanpulse)'),
+  /** Raw posts expire after this many days (DynamoDB TTL); trend buckets are kept. */
+  postRetentionDays: z.number().int().min(31).max(3650).default(90),
+});
+
+export const configSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    topics: z.array(topicSchema).min(1, { error: 'needs at least one topic' }),
+    sources: z.array(sourceSchema).min(1, { error: 'needs at least one source' }),
+    alerts: alertsSchema.prefault({}),
+    poll: pollSchema.prefault({}),
+  })
+  .superRefine((config, ctx) => {
+    const topicIds = new Set<string>();
+    config.topics.forEach((topic, i) => {
+      if (topicIds.has(topic.id)) {
+        ctx.addIssue({ code: 'custom', path: ['topics', i, 'id'], message: `duplicate topic id "${topic.id}": ids must be unique` });
+      }
+      topicIds.add(topic.id);
+    });
+    const sourceIds = new Set<string>();
+    config.sources.forEach((source, i) => {
+      if (sourceIds.has(source.id)) {
+        ctx.addIssue({ code: 'custom', path: ['sources', i, 'id'], message: `duplicate source id "${source.id}": ids must be unique` });
+      }
+      sourceIds.add(source.id);
+      source.topics.forEach((topicId, j) => {
+        if (!topicIds.has(topicId)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['sources', i, 'topics', j],
+            message: `unknown topic "${topicId}": use one of the ids in "topics" (${[...topicIds].join(', ')})`,
+          });
+        }
+      });
+    });
+  });
+
+export type Config = z.output<typeof configSchema>;
+export type Topic = Config['topics'][number];
+export type SourceConfig = Config['sources'][number];
+export type PollSettings = Config['poll'];
+export type AlertSettings = Config['alerts'];

@@ -1,0 +1,92 @@
+// The only seams between the pure core and the outside world.
+
+import type { Post, ScoredPost, SourceState, SpikeAlert, TrendBucket } from './types.ts';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface FetchRequest {
+  url: string;
+  /** Validators from the previous 200, for a conditional GET. */
+  etag?: string | null;
+  lastModified?: string | null;
+  accept?: string;
+}
+
+export type FetchResponse =
+  | { notModified: true; url: string }
+  | {
+      notModified: false;
+      /** The final URL after redirects (relative links resolve against it). */
+      url: string;
+      status: number;
+      body: Buffer;
+      contentType: string | null;
+      etag: string | null;
+      lastModified: string | null;
+    };
+
+/** Polite HTTP GET shared by every source type; failures are thrown as FetchError with a kind. */
+export interface Fetcher {
+  get(request: FetchRequest): Promise<FetchResponse>;
+}
+
+export interface SourcePoll {
+  /** False when the server answered 304 Not Modified. */
+  changed: boolean;
+  posts: Post[];
+  etag: string | null;
+  lastModified: string | null;
+  cursor: string | null;
+}
+
+/** One configured source: fetches what is there (or new since its cursor) as normalised posts. */
+export interface Source {
+  readonly id: string;
+  poll(state: SourceState, now: Date): Promise<SourcePoll>;
+}
+
+export interface TrendQuery {
+  topic?: string;
+  source?: string;
+  /** Inclusive start and exclusive end, ISO hour boundaries. */
+  since: string;
+  until: string;
+}
+
+export interface IngestResult {
+  /** Posts stored for the first time. */
+  newPosts: number;
+  /** Bucket items written (topic-wide and per source). */
+  bucketWrites: number;
+  /** Topics whose buckets changed: the ones to run spike detection on. */
+  touchedTopics: string[];
+}
+
+export interface Store {
+  /** Creates the table if missing (and sets TTL where the endpoint supports it). */
+  ensureReady(): Promise<void>;
+  getSourceStates(sourceIds: string[]): Promise<Map<string, SourceState>>;
+  putSourceState(state: SourceState): Promise<void>;
+  /** Stores posts and their bucket contributions. Idempotent: any re-run counts each post once. */
+  ingest(posts: ScoredPost[], options: { now: Date; retentionDays: number }): Promise<IngestResult>;
+  /** Hourly buckets, oldest first. Without `source`: the topic-wide (deduplicated) buckets. */
+  queryTrends(query: TrendQuery): Promise<TrendBucket[]>;
+  /** The posts behind a topic's buckets in [since, until), best evidence first. */
+  topPosts(topic: string, since: string, until: string, limit: number): Promise<SpikeAlert['topPosts']>;
+  /**
+   * Records a new alert as pending unless the topic/kind is in cooldown (atomic: of two racing
+   * passes only one wins). Returns false when in cooldown.
+   */
+  claimAlert(alert: SpikeAlert, cooldownUntil: string): Promise<boolean>;
+  /** Alerts not yet accepted by the sink, oldest first. */
+  pendingAlerts(): Promise<SpikeAlert[]>;
+  markAlertSent(alert: SpikeAlert, sentAt: string): Promise<void>;
+  listAlerts(since: string, until: string): Promise<SpikeAlert[]>;
+}
+
+export interface AlertSink {
+  /** Resolves once the alert is accepted for delivery; throws AlertDeliveryError otherwise. */
+  send(alert: SpikeAlert): Promise<void>;
+}

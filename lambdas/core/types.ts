@@ -1,0 +1,109 @@
+// The domain model shared by every step of a poll and by the query paths.
+
+export type SentimentLabel = 'positive' | 'negative' | 'neutral';
+
+/** One item from a source, normalised: what every source type yields. */
+export interface Post {
+  sourceId: string;
+  /** Stable id within the source: guid, else link, else a hash of the content. */
+  id: string;
+  /** Same story from two sources → same key (canonical link, else content hash). */
+  dedupKey: string;
+  /** Absolute URL, or null when the item has none. */
+  link: string | null;
+  author: string | null;
+  title: string;
+  /** Plain text (HTML already converted). */
+  text: string;
+  /** ISO-8601 UTC; null when the item has no (parseable) date. */
+  published: string | null;
+}
+
+export interface Sentiment {
+  score: number;
+  comparative: number;
+  label: SentimentLabel;
+}
+
+/** A topic a post counts for, and whether it is a petition mention there. */
+export interface TopicMatch {
+  topicId: string;
+  petition: boolean;
+}
+
+/** A post after matching and scoring, placed in the hour it counts in. */
+export interface ScoredPost extends Post {
+  topics: TopicMatch[];
+  sentiment: Sentiment;
+  /** ISO start of the UTC hour the post counts in (published, else first-seen). */
+  bucketStart: string;
+}
+
+/** Hourly (or daily, when rolled up) counts for one topic, across sources or for one source. */
+export interface TrendBucket {
+  topic: string;
+  /** null: all sources, each post once; otherwise that source's own counts. */
+  source: string | null;
+  bucketStart: string;
+  posts: number;
+  petitionMentions: number;
+  positive: number;
+  negative: number;
+  neutral: number;
+  sentimentSum: number;
+  sentimentMean: number;
+}
+
+/** A post kept with a bucket so an alert can show what caused it. */
+export interface TopPost {
+  title: string;
+  link: string | null;
+  score: number;
+  petition: boolean;
+}
+
+export type AlertKind = 'petition-spike';
+
+export interface SpikeAlert {
+  /** Deterministic: topic + kind + window start, so one spike has one id. */
+  id: string;
+  topic: string;
+  topicName: string;
+  kind: AlertKind;
+  windowStart: string;
+  windowEnd: string;
+  count: number;
+  baseline: number;
+  threshold: number;
+  pValue: number;
+  sentimentMean: number;
+  positive: number;
+  negative: number;
+  neutral: number;
+  topPosts: TopPost[];
+  detectedAt: string;
+  status: 'pending' | 'sent';
+  sentAt: string | null;
+}
+
+export type FetchFailureKind = 'network' | 'timeout' | 'http-status' | 'too-large' | 'not-a-feed';
+
+export type SourceHealth = 'ok' | 'failing' | 'never-polled';
+
+/** What the store remembers about a source between passes. */
+export interface SourceState {
+  sourceId: string;
+  etag: string | null;
+  lastModified: string | null;
+  /** Source-type specific position (API types); null for RSS. */
+  cursor: string | null;
+  health: SourceHealth;
+  lastSuccess: string | null;
+  lastAttempt: string | null;
+  lastError: string | null;
+  lastErrorKind: FetchFailureKind | null;
+  consecutiveFailures: number;
+  itemsSeen: number;
+  /** Do not fetch before this time (Retry-After on 429/503). */
+  retryAfter: string | null;
+}
