@@ -1,0 +1,20 @@
+// `npm run bench [-- name ...]`: runs every benchmark (or the named ones) and prints figures.
+// Each module under bench/ exports `main()`, which prints its own section.
+
+const benches: Record<string, () => Promise<{ main: () => Promise<void> }>> = {
+  sentiment: () => import('./sentiment.ts'),
+  detect: () => import('./detect.ts'),
+  feeds: () => import('./feeds.ts'),
+  ingest: () => import('./ingest.ts'),
+};
+
+const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+for (const name of wanted.length ? wanted : Object.keys(benches)) {
+  const load = benches[name];
+  if (!load) {
+    console.error(`unknown benchmark "${name}"; choose from: ${Object.keys(benches).join(', ')}`);
+    process.exit(2);
+  }
+  console.log(`\n## ${name}`);
+  await (await load()).main();
+}
