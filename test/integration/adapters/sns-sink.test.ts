@@ -1,0 +1,125 @@
+import { createServer } from 'node:net';
+
+import { SNSClient } from '@aws-sdk/client-sns';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { createSnsSink } from '../../../lambdas/adapters/sns-sink.ts';
+import { formatAlertMessage } from '../../../lambdas/core/alert-message.ts';
+import { AlertDeliveryError } from '../../../lambdas/core/errors.ts';
+import type { SpikeAlert } from '../../../lambdas/core/types.ts';
+import { startFauxqsTopic, type FauxqsTopic } from '../../helpers/fauxqs.ts';
+
+function alert(overrides: Partial<SpikeAlert> = {}): SpikeAlert {
+  return {
+    id: 'bosch-legacy#petition-spike#2025-03-27T14:00:00.000Z',
+    topic: 'bosch-legacy',
+    topicName: 'Bosch: Legacy',
+    kind: 'petition-spike',
+    windowStart: '2025-03-27T14:00:00.000Z',
+    windowEnd: '2025-03-27T15:00:00.000Z',
+    count: 31,
+    baseline: 0.4,
+    threshold: 6,
+    pValue: 1.2e-12,
+    sentimentMean: 1.8,
+    positive: 20,
+    negative: 3,
+    neutral: 8,
+    topPosts: [
+      { title: 'Sign the petition', link: 'https://www.change.org/p/save-bosch-legacy', score: 3, petition: true },
+    ],
+    detectedAt: '2025-03-27T15:02:11.000Z',
+    status: 'pending',
+    sentAt: null,
+    ...overrides,
+  };
+}
+
+/** A loopback port with nothing listening on it. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+describe('createSnsSink', () => {
+  let fauxqs: FauxqsTopic;
+
+  beforeAll(async () => {
+    fauxqs = await startFauxqsTopic();
+  });
+
+  afterAll(async () => {
+    await fauxqs?.close();
+  });
+
+  it('publishes the formatted alert with topic and kind attributes for filter policies', async () => {
+    const sink = createSnsSink({ client: fauxqs.sns, topicArn: fauxqs.topicArn });
+    const sent = alert();
+
+    await sink.send(sent);
+
+    const { envelope } = await fauxqs.receiveOne();
+    const expected = formatAlertMessage(sent);
+    expect(envelope).not.toBeNull();
+    expect(envelope?.Type).toBe('Notification');
+    expect(envelope?.TopicArn).toBe(fauxqs.topicArn);
+    expect(envelope?.Subject).toBe(expected.subject);
+    expect(envelope?.Message).toBe(expected.body);
+    expect(envelope?.MessageAttributes).toEqual({
+      topic: { Type: 'String', Value: 'bosch-legacy' },
+      kind: { Type: 'String', Value: 'petition-spike' },
+    });
+  });
+
+  it('lets a subscription filter on the topic attribute', async () => {
+    const ballardOnly = fauxqs.subscribeQueue('ballard-only', { filterPolicy: { topic: ['ballard'] } });
+    const sink = createSnsSink({ client: fauxqs.sns, topicArn: fauxqs.topicArn });
+
+    await sink.send(alert());
+    // fauxqs fans out inside Publish, so once send resolves the filtered queue's state is final.
+    expect(ballardOnly.depth()).toBe(0);
+
+    await sink.send(alert({ id: 'ballard#petition-spike#2025-03-27T14:00:00.000Z', topic: 'ballard', topicName: 'Ballard' }));
+    const { envelope } = await ballardOnly.receiveOne();
+    expect(envelope?.MessageAttributes?.topic?.Value).toBe('ballard');
+
+    // Drain the main inbox so later tests start from an empty queue.
+    const drained = await fauxqs.receive({ waitSeconds: 1 });
+    expect(drained.map((m) => m.envelope?.MessageAttributes?.topic?.Value).sort()).toEqual(['ballard', 'bosch-legacy']);
+  });
+
+  it('rejects with AlertDeliveryError when SNS cannot be reached', async () => {
+    const port = await closedPort();
+    const client = new SNSClient({
+      endpoint: `http://127.0.0.1:${port}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
+    const sink = createSnsSink({ client, topicArn: fauxqs.topicArn });
+    try {
+      const failure = await sink.send(alert()).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(AlertDeliveryError);
+      expect((failure as AlertDeliveryError).message).toContain('bosch-legacy');
+      expect((failure as AlertDeliveryError).cause).toBeInstanceOf(Error);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it('rejects with AlertDeliveryError when SNS refuses the publish', async () => {
+    const sink = createSnsSink({
+      client: fauxqs.sns,
+      topicArn: 'arn:aws:sns:us-east-1:000000000000:no-such-topic',
+    });
+    await expect(sink.send(alert())).rejects.toThrow(AlertDeliveryError);
+    await expect(sink.send(alert())).rejects.toThrow(/no-such-topic/);
+  });
+});
