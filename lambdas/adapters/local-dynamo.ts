@@ -1,0 +1,123 @@
+// The embedded store for laptops: dynalite on 127.0.0.1, persisted under the data dir.
+//
+// Two dynalite instances on one LevelDB directory crash the process, so exactly one process
+// serves a data dir: it records its endpoint in `server.json`; any other fanpulse process
+// (e.g. `trends` while `npm start` polls) finds that file and talks to the same server.
+
+import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import dynalite from 'dynalite';
+import { StoreError } from '../core/errors.ts';
+
+export interface LocalDynamo {
+  endpoint: string;
+  /** True when this process started the server (and must keep running to serve others). */
+  owner: boolean;
+  close(): Promise<void>;
+}
+
+interface ServerRecord {
+  endpoint: string;
+  pid: number;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function readRecord(file: string): Promise<ServerRecord | null> {
+  try {
+    const record = JSON.parse(await readFile(file, 'utf8')) as ServerRecord;
+    return typeof record.endpoint === 'string' && typeof record.pid === 'number' ? record : null;
+  } catch {
+    return null;
+  }
+}
+
+async function responds(endpoint: string): Promise<boolean> {
+  try {
+    // Any HTTP answer means a server is there; dynalite answers a bare GET with 400.
+    await fetch(endpoint, { signal: AbortSignal.timeout(2000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Serves `dataDir` from this process, or joins the process that already does. */
+export async function openLocalDynamo(dataDir: string): Promise<LocalDynamo> {
+  await mkdir(dataDir, { recursive: true });
+  const recordFile = join(dataDir, 'server.json');
+  const lockFile = join(dataDir, 'server.lock');
+
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const record = await readRecord(recordFile);
+    if (record && record.pid !== process.pid && isAlive(record.pid) && (await responds(record.endpoint))) {
+      return { endpoint: record.endpoint, owner: false, close: async () => {} };
+    }
+    // Nobody serves it: take the lock (atomic create) and start the server.
+    try {
+      const handle = await open(lockFile, 'wx');
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number((await readFile(lockFile, 'utf8').catch(() => '')).trim());
+      if (!holder || !isAlive(holder) || holder === process.pid) await rm(lockFile, { force: true });
+      else await sleep(100); // another process is starting the server right now
+      continue;
+    }
+    return startServer(dataDir, recordFile, lockFile);
+  }
+  throw new StoreError(`could not open the local store in ${dataDir}: another fanpulse process holds ${lockFile}; stop it or remove the file`);
+}
+
+async function startServer(dataDir: string, recordFile: string, lockFile: string): Promise<LocalDynamo> {
+  const server: Server = dynalite({ path: join(dataDir, 'db'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+  } catch (cause) {
+    await rm(lockFile, { force: true });
+    throw new StoreError(`could not start the embedded store in ${dataDir}: ${(cause as Error).message}`, { cause });
+  }
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  await writeFile(recordFile, JSON.stringify({ endpoint, pid: process.pid } satisfies ServerRecord));
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await rm(recordFile, { force: true });
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await rm(lockFile, { force: true });
+  };
+  return { endpoint, owner: true, close };
+}
+
+/** An in-memory dynalite for tests and benchmarks. */
+export async function startMemoryDynamo(): Promise<{ endpoint: string; close(): Promise<void> }> {
+  const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
