@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+export type Route = (req: IncomingMessage, res: ServerResponse) => unknown;
 
 export interface TestServer {
   /** e.g. http://127.0.0.1:41234 */
