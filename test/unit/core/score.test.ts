@@ -1,0 +1,168 @@
+import Sentiment from 'sentiment';
+import { describe, expect, it } from 'vitest';
+import { scoreText } from '../../../lambdas/core/score.ts';
+
+// Expected scores are worked out by hand from AFINN-165 (love +3, good +3, great +3, bad −3,
+// terrible −3, favourite +2, please +1, yes +1, cool +1, sorry −1), the campaign lexicon
+// (cancelled −3, bring back +2, renew +2, petition 0) and the rules in score.ts.
+
+describe('scoreText', () => {
+  describe('basics', () => {
+    it('calls a sentence with a positive word positive', () => {
+      expect(scoreText('I love this show')).toEqual({ score: 3, comparative: 0.75, label: 'positive' });
+    });
+
+    it('calls a sentence with a negative word negative', () => {
+      expect(scoreText('This episode was terrible')).toMatchObject({ score: -3, label: 'negative' });
+    });
+
+    it('calls a sentence without opinion words neutral', () => {
+      expect(scoreText('The finale airs on Thursday')).toEqual({ score: 0, comparative: 0, label: 'neutral' });
+    });
+
+    it('gives an empty or blank text a neutral zero', () => {
+      expect(scoreText('')).toEqual({ score: 0, comparative: 0, label: 'neutral' });
+      expect(scoreText('   \n ')).toEqual({ score: 0, comparative: 0, label: 'neutral' });
+    });
+
+    it('reports comparative as score per token, not counting links and mentions', () => {
+      expect(scoreText('good day').comparative).toBe(1.5);
+      expect(scoreText('@someone good day https://example.com/x').comparative).toBe(1.5);
+    });
+
+    it('needs more than one weak positive word to call a text positive', () => {
+      expect(scoreText('yes').label).toBe('neutral');
+      expect(scoreText('cool, yes').label).toBe('positive');
+    });
+
+    it('calls a text with one mildly negative word negative', () => {
+      expect(scoreText('sorry').label).toBe('negative');
+    });
+  });
+
+  describe('campaign lexicon', () => {
+    it('hears a cancellation as bad news even beside praise', () => {
+      // cancelled −3 + favourite +2
+      expect(scoreText('they cancelled my favourite show')).toMatchObject({ score: -1, label: 'negative' });
+    });
+
+    it('takes asking to bring a show back as support', () => {
+      expect(scoreText('please bring back Bosch')).toMatchObject({ score: 3, label: 'positive' });
+      expect(scoreText('renew it').label).toBe('positive');
+    });
+
+    it('matches "bring back" as a phrase, not as its separate words', () => {
+      expect(scoreText('bring the car back').score).toBe(0);
+    });
+
+    it('does not read a petition as negative', () => {
+      expect(scoreText('sign the petition').label).toBe('neutral');
+    });
+
+    it('does not count "fans" as an opinion', () => {
+      expect(scoreText('fans of the show gathered downtown').label).toBe('neutral');
+    });
+
+    it('takes a plea not to cancel as support', () => {
+      // please +1, cancel −3 negated: +2.22
+      expect(scoreText("please don't cancel Bosch")).toMatchObject({ score: 3.22, label: 'positive' });
+    });
+
+    it('reads campaign hashtags, camel-case or not', () => {
+      expect(scoreText('#SaveBoschLegacy').label).toBe('positive');
+      expect(scoreText('#savebosch').label).toBe('positive');
+      expect(scoreText('#BoschLegacy').label).toBe('neutral');
+    });
+  });
+
+  describe('negation', () => {
+    it('flips a negated positive word', () => {
+      expect(scoreText('not good at all').label).toBe('negative');
+      expect(scoreText('this is not a good show').label).toBe('negative');
+    });
+
+    it('reaches a few words past the negator', () => {
+      // good, four words after "don't": 3 × −0.74
+      expect(scoreText("I don't think this is good")).toMatchObject({ score: -2.22, label: 'negative' });
+    });
+
+    it('stops at the end of the clause', () => {
+      // Without the comma, "good" would be the fourth word after "not" and flipped.
+      expect(scoreText('it is not over, this is good')).toMatchObject({ score: 3, label: 'positive' });
+    });
+
+    it('stops at a line break, as between a title and its text', () => {
+      // renewed +2 negated (−1.48), then great +3 outside the negation
+      expect(scoreText('Not renewed\nGreat news about the spin-off')).toMatchObject({ score: 1.52, label: 'positive' });
+    });
+
+    it('keeps a fixed expression that starts with a negator whole', () => {
+      // AFINN's "can't stand" is −3 as a phrase; "stand" alone scores nothing
+      expect(scoreText("I can't stand this finale")).toMatchObject({ score: -3, label: 'negative' });
+    });
+
+    it('makes "not bad" mildly positive, weaker than "good"', () => {
+      const notBad = scoreText('not bad').score;
+      expect(notBad).toBeGreaterThan(0);
+      expect(notBad).toBeLessThan(scoreText('good').score);
+    });
+  });
+
+  describe('"but" clauses', () => {
+    it('lets the clause after "but" decide', () => {
+      expect(scoreText('the plot was slow but the ending was great').label).toBe('positive');
+      // bad −3 halved, great +3: a plain sum would be 0
+      expect(scoreText('the acting was bad but the ending was great')).toMatchObject({ score: 1.5, label: 'positive' });
+      expect(scoreText('the ending was great but the acting was bad')).toMatchObject({ score: -1.5, label: 'negative' });
+    });
+  });
+
+  describe('emphasis', () => {
+    it('raises the magnitude after an intensifier and lowers it after a diminisher', () => {
+      expect(scoreText('very good').score).toBeGreaterThan(scoreText('good').score);
+      expect(scoreText('extremely bad').score).toBeLessThan(scoreText('bad').score);
+      const slightlyBad = scoreText('slightly bad').score;
+      expect(slightlyBad).toBeLessThan(0);
+      expect(slightlyBad).toBeGreaterThan(scoreText('bad').score);
+    });
+
+    it('pushes a score further from zero with exclamation marks, but gives none to a text without opinion', () => {
+      expect(scoreText('good!').score).toBeGreaterThan(scoreText('good').score);
+      expect(scoreText('bad!!').score).toBeLessThan(scoreText('bad').score);
+      expect(scoreText('Thursday!!!').score).toBe(0);
+    });
+
+    it('reads stretched words as the word', () => {
+      expect(scoreText('goooood').score).toBe(scoreText('good').score);
+    });
+  });
+
+  describe('emoji and emoticons', () => {
+    it('scores emoji, also when glued to a word or followed by a variation selector', () => {
+      expect(scoreText('😍').label).toBe('positive');
+      expect(scoreText('😡').label).toBe('negative');
+      expect(scoreText('finale tonight😍').label).toBe('positive');
+      expect(scoreText('I \u2764\uFE0F it').label).toBe('positive');
+    });
+
+    it('scores text emoticons, and does not take a time for one', () => {
+      expect(scoreText('new season :)').label).toBe('positive');
+      expect(scoreText('no news yet :(').label).toBe('negative');
+      expect(scoreText('Bosch <3').label).toBe('positive');
+      expect(scoreText('meet at 9:30').score).toBe(0);
+    });
+  });
+
+  describe('HTML entities', () => {
+    it('decodes entities before reading the text', () => {
+      expect(scoreText('&lt;3 this show').label).toBe('positive');
+      // "&amp;" is an ampersand, not a word "amp": two tokens, 6 / 2.
+      expect(scoreText('good &amp; good').comparative).toBe(3);
+    });
+  });
+
+  it('leaves the sentiment package’s own word list untouched', () => {
+    scoreText('renew it, bring back Bosch');
+    expect(new Sentiment().analyze('renew').score).toBe(0);
+  });
+});
