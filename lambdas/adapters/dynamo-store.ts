@@ -74,9 +74,11 @@ interface BucketDelta {
 export interface DynamoStoreOptions {
   client: DynamoDBDocumentClient;
   tableName: string;
+  /** Create the table when missing: yes for local endpoints, never in an AWS account (the stack owns it). */
+  createIfMissing?: boolean;
 }
 
-export function createDynamoStore({ client, tableName }: DynamoStoreOptions): Store {
+export function createDynamoStore({ client, tableName, createIfMissing = true }: DynamoStoreOptions): Store {
   async function send<T>(what: string, run: () => Promise<T>): Promise<T> {
     try {
       return await run();
@@ -211,6 +213,9 @@ export function createDynamoStore({ client, tableName }: DynamoStoreOptions): St
       } catch (error) {
         if (!(error instanceof ResourceNotFoundException)) {
           throw new StoreError(`cannot reach the trend store (table ${tableName}): ${(error as Error).message}`, { cause: error });
+        }
+        if (!createIfMissing) {
+          throw new StoreError(`table ${tableName} does not exist: check FANPULSE_TABLE (the stack's TableName output) and AWS_REGION`);
         }
       }
       await send('table creation', async () => {

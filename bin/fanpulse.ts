@@ -1,0 +1,101 @@
+// The `fanpulse` CLI: commands are loaded lazily so `--help` stays instant.
+// Exit codes: 0 ok, 1 runtime failure (store unreachable, internal error), 2 usage (bad flag, bad config).
+
+import { Command, CommanderError, Option } from 'commander';
+import { ConfigError, FanpulseError, UsageError } from '../lambdas/core/errors.ts';
+
+// Each command declares the options it reads; commander has checked their presence and choices.
+type CommandModule = { run(options: never, ...args: string[]): Promise<string> };
+
+const program = new Command('fanpulse')
+  .description('Social-sentiment monitor for fan campaigns: poll feeds, score posts, watch petition spikes.')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+const configOption = () => new Option('--config <file>', 'config file (default: ./fanpulse.config.json, else the shipped one)');
+const dataDirOption = () => new Option('--data-dir <dir>', 'where the embedded store keeps its data').default('.fanpulse');
+const nowOption = () => new Option('--now <iso>', 'the clock for detection and first-seen times (replays, tests)');
+
+/** Adds a command whose work lives in lambdas/cli/commands/<name>.ts, imported only when it runs. */
+function command(name: string, description: string, load: () => Promise<CommandModule>): Command {
+  return program
+    .command(name)
+    .description(description)
+    .action(async (...args: unknown[]) => {
+      // commander passes positional arguments, then the options object, then the command.
+      const positional = args.slice(0, -2).filter((a): a is string => typeof a === 'string');
+      const options = args.at(-2) as never;
+      const output = await (await load()).run(options, ...positional);
+      if (output) process.stdout.write(output);
+    });
+}
+
+command('poll', 'poll every source (once with --once, else on the configured interval)', () => import('../lambdas/cli/commands/poll.ts'))
+  .option('--once', 'one pass, then exit')
+  .addOption(configOption())
+  .addOption(nowOption())
+  .addOption(dataDirOption());
+
+command('trends', 'posts, petition mentions and sentiment per hour or day', () => import('../lambdas/cli/commands/trends.ts'))
+  .option('--topic <id>', 'one topic')
+  .option('--source <id>', "one source's own counts")
+  .option('--since <7d|ISO>', 'start: a duration back from now (36h, 7d, 2w) or an ISO time', '7d')
+  .option('--until <ISO>', 'end (exclusive); default: the end of the current hour')
+  .addOption(new Option('--bucket <size>', 'bucket size').choices(['hour', 'day']).default('hour'))
+  .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+  .addOption(configOption())
+  .addOption(nowOption())
+  .addOption(dataDirOption());
+
+command('alerts', 'petition spikes detected, and whether they were delivered', () => import('../lambdas/cli/commands/alerts.ts'))
+  .option('--since <7d|ISO>', 'start: a duration back from now or an ISO time', '30d')
+  .option('--until <ISO>', 'end (exclusive)')
+  .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+  .addOption(configOption())
+  .addOption(nowOption())
+  .addOption(dataDirOption());
+
+command('sources', "each source's health, last success, last error and items seen", () => import('../lambdas/cli/commands/sources.ts'))
+  .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+  .addOption(configOption())
+  .addOption(dataDirOption());
+
+command('score', 'score texts from stdin (one per line) as JSON lines', () => import('../lambdas/cli/commands/score.ts'));
+
+command('detect', 'backtest the spike detector over a timestamp,count CSV series', () => import('../lambdas/cli/commands/detect.ts'))
+  .requiredOption('--series <file>', 'CSV with timestamp,count rows (sub-hour rows are summed into hours)')
+  .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('json'))
+  .addOption(configOption());
+
+command('inspect', 'show what the pipeline makes of one feed (URL or file), storing nothing', () => import('../lambdas/cli/commands/inspect.ts'))
+  .argument('<url-or-file>', 'a feed URL or a local file')
+  .addOption(new Option('--type <type>', 'source type').choices(['rss']).default('rss'))
+  .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+  .addOption(configOption());
+
+command('demo', 'the offline demo: local fixture feeds → poll → trends, chart and an alert', () => import('../lambdas/cli/commands/demo.ts'))
+  .addOption(new Option('--data-dir <dir>', 'where the demo keeps its store (default: a fresh temp folder)'));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = exitCode(error);
+}
+
+function exitCode(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // commander has already printed the problem (or the help/version it was asked for).
+    return error.exitCode === 0 ? 0 : 2;
+  }
+  if (error instanceof UsageError || error instanceof ConfigError) {
+    console.error(`fanpulse: ${error.message}`);
+    return 2;
+  }
+  if (error instanceof FanpulseError) {
+    console.error(`fanpulse: ${error.message}`);
+    return 1;
+  }
+  console.error(`fanpulse: internal error: ${(error as Error)?.message ?? String(error)}`);
+  if (process.env.FANPULSE_DEBUG) console.error(error);
+  return 1;
+}

@@ -1,0 +1,1 @@
+export async function run(): Promise<string> { return 'demo: coming\n'; }

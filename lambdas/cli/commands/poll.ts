@@ -1,0 +1,76 @@
+// `fanpulse poll [--once]`: one pass over every source, or a pass every configured interval.
+
+import { join } from 'node:path';
+import { createHttpFetcher } from '../../adapters/http-fetcher.ts';
+import { createLocalSink } from '../../adapters/local-sink.ts';
+import { createSources } from '../../adapters/sources/create-source.ts';
+import type { Config } from '../../config/schema.ts';
+import { runPass, type PassLog, type PassReport } from '../../core/pipeline.ts';
+import { clock, dataDir, readConfig, withStore, type CommonOptions } from '../context.ts';
+
+export interface PollOptions extends CommonOptions {
+  once?: boolean;
+}
+
+const log: PassLog = {
+  info: (message) => console.error(`fanpulse: ${message}`),
+  warn: (message) => console.error(`fanpulse: warning: ${message}`),
+};
+
+export function summarise(report: PassReport): string {
+  const lines = report.sources.map((s) => {
+    switch (s.status) {
+      case 'ok':
+        return `  ${s.sourceId}: ${s.items} items, ${s.counted} matched a topic`;
+      case 'not-modified':
+        return `  ${s.sourceId}: not modified`;
+      case 'deferred':
+        return `  ${s.sourceId}: skipped until ${s.until} (the server asked us to wait)`;
+      case 'failed':
+        return `  ${s.sourceId}: FAILED (${s.kind}) ${s.error}`;
+    }
+  });
+  const alerts = report.alertsRaised.map((a) => `  ALERT ${a.topic}: ${a.count} petition mentions ${a.windowStart} → ${a.windowEnd} (baseline ${a.baseline.toFixed(1)})`);
+  return [
+    `pass at ${report.at}`,
+    ...lines,
+    `stored ${report.newPosts} new posts (${report.bucketWrites} bucket writes); alerts raised ${report.alertsRaised.length}, delivered ${report.alertsDelivered.length}, pending ${report.alertsPending.length}`,
+    ...alerts,
+  ].join('\n') + '\n';
+}
+
+export function passDeps(config: Config, options: CommonOptions) {
+  const fetcher = createHttpFetcher(config.poll);
+  return {
+    config,
+    sources: createSources(config, fetcher),
+    sink: createLocalSink({ file: join(dataDir(options), 'alerts.jsonl'), out: process.stderr }),
+    log,
+  };
+}
+
+export async function run(options: PollOptions): Promise<string> {
+  const config = await readConfig(options);
+  const deps = passDeps(config, options);
+  if (options.once) {
+    const now = clock(options);
+    return withStore(options, async (store) => summarise(await runPass({ ...deps, store, now })));
+  }
+  if (options.now) console.error('fanpulse: note: --now applies to --once; the loop uses the real clock');
+  console.error(`fanpulse: polling ${config.sources.length} sources every ${config.poll.intervalMinutes} min; Ctrl-C to stop`);
+  const stop = new AbortController();
+  process.once('SIGINT', () => stop.abort());
+  process.once('SIGTERM', () => stop.abort());
+  // One store connection for the whole loop: this process may be the one serving the data dir.
+  await withStore(options, async (store, connection) => {
+    console.error(`fanpulse: using the ${connection.where}`);
+    while (!stop.signal.aborted) {
+      process.stdout.write(summarise(await runPass({ ...deps, store, now: new Date() })));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, config.poll.intervalMinutes * 60_000);
+        stop.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+      });
+    }
+  });
+  return 'stopped\n';
+}

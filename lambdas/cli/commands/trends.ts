@@ -1,0 +1,33 @@
+// `fanpulse trends`: volume, sentiment and petition mentions per hour or day.
+
+import { readTrends } from '../../core/queries.ts';
+import { parseParams, trendsParamsSchema } from '../../core/query-params.ts';
+import type { TrendBucket } from '../../core/types.ts';
+import { clock, readConfig, withStore, type CommonOptions } from '../context.ts';
+import { fixed, renderCsv, renderJson, renderTable, type Column } from '../format.ts';
+
+const columns: Column<TrendBucket>[] = [
+  { header: 'topic', value: (b) => b.topic },
+  { header: 'source', value: (b) => b.source ?? 'all' },
+  { header: 'bucketStart', value: (b) => b.bucketStart },
+  { header: 'posts', value: (b) => b.posts, numeric: true },
+  { header: 'petitionMentions', value: (b) => b.petitionMentions, numeric: true },
+  { header: 'positive', value: (b) => b.positive, numeric: true },
+  { header: 'negative', value: (b) => b.negative, numeric: true },
+  { header: 'neutral', value: (b) => b.neutral, numeric: true },
+  { header: 'sentimentMean', value: (b) => fixed(b.sentimentMean), numeric: true },
+];
+
+export async function run(options: CommonOptions & Record<string, string | undefined>): Promise<string> {
+  const { config: _config, dataDir: _dataDir, now: _now, ...flags } = options;
+  const params = parseParams(trendsParamsSchema, flags);
+  const config = await readConfig(options);
+  const now = clock(options);
+  const buckets = await withStore(options, (store) => readTrends(store, config, params, now));
+  if (params.format === 'json') return renderJson(buckets);
+  if (params.format === 'csv') return renderCsv(buckets, columns);
+  // A table is for reading: hours nobody posted in are left out (JSON and CSV keep them for charts).
+  const active = buckets.filter((b) => b.posts > 0);
+  const hidden = buckets.length - active.length;
+  return renderTable(active, columns) + (hidden > 0 ? `(${hidden} empty ${params.bucket}s not shown; use --format json or csv for the full series)\n` : '');
+}

@@ -1,0 +1,48 @@
+// What every command needs: the config, the clock, and the store, resolved from the flags once.
+
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readEnv } from '../config/env.ts';
+import { loadConfig } from '../config/load.ts';
+import type { Config } from '../config/schema.ts';
+import { UsageError } from '../core/errors.ts';
+import type { Store } from '../core/ports.ts';
+import { connectStore, type StoreConnection } from './store-connection.ts';
+
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const SHIPPED_CONFIG = join(PACKAGE_ROOT, 'fanpulse.config.json');
+
+export interface CommonOptions {
+  config?: string;
+  dataDir?: string;
+  now?: string;
+}
+
+/** --config, else ./fanpulse.config.json, else the shipped Bosch: Legacy config. */
+export function configPath(flag: string | undefined): string {
+  if (flag) return resolve(flag);
+  const local = resolve('fanpulse.config.json');
+  return existsSync(local) ? local : SHIPPED_CONFIG;
+}
+
+export const readConfig = (options: CommonOptions): Promise<Config> => loadConfig(configPath(options.config));
+
+export const dataDir = (options: CommonOptions) => resolve(options.dataDir ?? '.fanpulse');
+
+export function clock(options: CommonOptions): Date {
+  if (options.now === undefined) return new Date();
+  const ms = /^\d{4}-\d{2}-\d{2}/.test(options.now) ? Date.parse(options.now) : Number.NaN;
+  if (Number.isNaN(ms)) throw new UsageError(`--now must be an ISO-8601 time like 2026-11-20T10:00:00Z, not "${options.now}"`);
+  return new Date(ms);
+}
+
+/** Opens the store for the duration of `work`, always closing it. */
+export async function withStore<T>(options: CommonOptions, work: (store: Store, connection: StoreConnection) => Promise<T>): Promise<T> {
+  const connection = await connectStore(readEnv(), dataDir(options));
+  try {
+    return await work(connection.store, connection);
+  } finally {
+    await connection.close();
+  }
+}

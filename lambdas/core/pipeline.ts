@@ -1,0 +1,143 @@
+// One poll pass (DESIGN.md "The flow of one poll"): every source concurrently and isolated →
+// match → score → store idempotently → detect on every topic → deliver pending alerts.
+// Only a store failure fails the pass; a broken source or a refused alert never does.
+
+import type { Config } from '../config/schema.ts';
+import { evaluateTopic } from './alerting.ts';
+import { FetchError } from './errors.ts';
+import { analysePost } from './analyse.ts';
+import { compileTopics, type TopicMatcher } from './match.ts';
+import { placePost } from './place.ts';
+import type { AlertSink, Source, Store } from './ports.ts';
+import { afterFailure, afterSuccess, initialSourceState, isDeferred } from './source-health.ts';
+import type { FetchFailureKind, Post, ScoredPost, SpikeAlert } from './types.ts';
+
+export interface PassLog {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export interface PassDeps {
+  config: Config;
+  store: Store;
+  sources: readonly Source[];
+  sink: AlertSink;
+  now: Date;
+  log: PassLog;
+}
+
+export type SourceOutcome =
+  | { sourceId: string; status: 'ok'; items: number; counted: number }
+  | { sourceId: string; status: 'not-modified' }
+  | { sourceId: string; status: 'deferred'; until: string }
+  | { sourceId: string; status: 'failed'; kind: FetchFailureKind; error: string };
+
+export interface PassReport {
+  at: string;
+  sources: SourceOutcome[];
+  newPosts: number;
+  bucketWrites: number;
+  alertsRaised: SpikeAlert[];
+  alertsDelivered: SpikeAlert[];
+  alertsPending: SpikeAlert[];
+}
+
+/** Matches and scores a source's posts; drops the ones that count for no topic or are too old. */
+export function scorePosts(posts: readonly Post[], topicIds: readonly string[], matcher: TopicMatcher, now: Date): ScoredPost[] {
+  const scored: ScoredPost[] = [];
+  for (const post of posts) {
+    const bucketStart = placePost(post.published, now);
+    if (bucketStart === null) continue;
+    const { topics, sentiment } = analysePost(post, topicIds, matcher);
+    if (topics.length === 0) continue;
+    scored.push({ ...post, topics, sentiment, bucketStart });
+  }
+  return scored;
+}
+
+/** Runs `task` over `items` with at most `limit` in flight. */
+async function mapConcurrent<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+export async function runPass({ config, store, sources, sink, now, log }: PassDeps): Promise<PassReport> {
+  const matcher = compileTopics(config.topics);
+  const sourceConfigs = new Map(config.sources.map((source) => [source.id, source]));
+  const states = await store.getSourceStates(sources.map((source) => source.id));
+
+  const fetched = await mapConcurrent(sources, config.poll.concurrency, async (source) => {
+    const state = states.get(source.id) ?? initialSourceState(source.id);
+    if (isDeferred(state, now)) {
+      return { outcome: { sourceId: source.id, status: 'deferred', until: state.retryAfter! } as SourceOutcome, state, scored: [] };
+    }
+    try {
+      const poll = await source.poll(state, now);
+      const topicIds = sourceConfigs.get(source.id)?.topics ?? [];
+      const scored = scorePosts(poll.posts, topicIds, matcher, now);
+      const outcome: SourceOutcome = poll.changed
+        ? { sourceId: source.id, status: 'ok', items: poll.posts.length, counted: scored.length }
+        : { sourceId: source.id, status: 'not-modified' };
+      return { outcome, state: afterSuccess(state, poll, now), scored };
+    } catch (error) {
+      // Anything a source throws is that source's failure, never the pass's.
+      const failure = error instanceof FetchError ? error : new FetchError('network', `unexpected error: ${(error as Error).message}`, {}, { cause: error });
+      log.warn(`source ${source.id} failed (${failure.kind}): ${failure.message}`);
+      return {
+        outcome: { sourceId: source.id, status: 'failed', kind: failure.kind, error: failure.message } as SourceOutcome,
+        state: afterFailure(state, failure, now),
+        scored: [],
+      };
+    }
+  });
+
+  const ingest = await store.ingest(
+    fetched.flatMap((f) => f.scored),
+    { now, retentionDays: config.poll.postRetentionDays },
+  );
+  // Validators and cursors advance only once the posts they cover are stored: a crash before
+  // this point refetches and recounts nothing twice.
+  for (const { state } of fetched) await store.putSourceState(state);
+
+  const alertsRaised: SpikeAlert[] = [];
+  for (const topic of config.topics) {
+    const alert = await evaluateTopic({ topic, store, settings: config.alerts, now });
+    if (alert && (await store.claimAlert(alert, new Date(now.getTime() + config.alerts.cooldownHours * 3_600_000).toISOString()))) {
+      log.info(`spike on ${topic.id}: ${alert.count} petition mentions (baseline ${alert.baseline.toFixed(1)})`);
+      alertsRaised.push(alert);
+    }
+  }
+
+  const alertsDelivered: SpikeAlert[] = [];
+  const alertsPending: SpikeAlert[] = [];
+  for (const alert of await store.pendingAlerts()) {
+    try {
+      await sink.send(alert);
+    } catch (error) {
+      log.warn(`alert ${alert.id} not delivered, will retry next pass: ${(error as Error).message}`);
+      alertsPending.push(alert);
+      continue;
+    }
+    const sentAt = now.toISOString();
+    await store.markAlertSent(alert, sentAt);
+    alertsDelivered.push({ ...alert, status: 'sent', sentAt });
+  }
+
+  return {
+    at: now.toISOString(),
+    sources: fetched.map((f) => f.outcome),
+    newPosts: ingest.newPosts,
+    bucketWrites: ingest.bucketWrites,
+    alertsRaised,
+    alertsDelivered,
+    alertsPending,
+  };
+}

@@ -1,0 +1,69 @@
+// The query contract shared by the CLI flags and the HTTP API's query parameters:
+// one schema, so `fanpulse trends --since 7d` and `GET /trends?since=7d` mean the same.
+
+import { z } from 'zod';
+import { UsageError } from './errors.ts';
+import { DAY_MS, HOUR_MS } from './time.ts';
+
+const RELATIVE = /^(\d{1,4})([hdw])$/;
+const UNIT_MS = { h: HOUR_MS, d: DAY_MS, w: 7 * DAY_MS } as const;
+
+/** "7d", "36h", "2w" (before `now`) or an ISO-8601 time, as epoch ms. */
+export function parseTimeParam(value: string, now: Date): number | null {
+  const relative = RELATIVE.exec(value.trim());
+  if (relative) return now.getTime() - Number(relative[1]) * UNIT_MS[relative[2] as keyof typeof UNIT_MS];
+  // Only ISO-looking strings: Date.parse accepts too much ("1", "March") to be a contract.
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value)) return null;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+const timeParam = (name: string) =>
+  z.string().refine((v) => parseTimeParam(v, new Date()) !== null, {
+    error: `${name} must be a duration like 7d, 36h or 2w, or an ISO-8601 time like 2026-11-20T10:00:00Z`,
+  });
+
+const id = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, { error: 'must be a topic or source id from the config' });
+
+export const trendsParamsSchema = z.strictObject({
+  topic: id.optional(),
+  source: id.optional(),
+  since: timeParam('since').default('7d'),
+  until: timeParam('until').optional(),
+  bucket: z.enum(['hour', 'day'], { error: 'bucket must be "hour" or "day"' }).default('hour'),
+  format: z.enum(['table', 'json', 'csv'], { error: 'format must be "table", "json" or "csv"' }).default('table'),
+});
+
+export const alertsParamsSchema = z.strictObject({
+  since: timeParam('since').default('30d'),
+  until: timeParam('until').optional(),
+  format: z.enum(['table', 'json'], { error: 'format must be "table" or "json"' }).default('table'),
+});
+
+export const sourcesParamsSchema = z.strictObject({
+  format: z.enum(['table', 'json'], { error: 'format must be "table" or "json"' }).default('table'),
+});
+
+export type TrendsParams = z.output<typeof trendsParamsSchema>;
+export type AlertsParams = z.output<typeof alertsParamsSchema>;
+export type SourcesParams = z.output<typeof sourcesParamsSchema>;
+
+/** Validates parameters, turning every problem into one UsageError that names the parameter. */
+export function parseParams<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join('.');
+    if (issue.code === 'unrecognized_keys') return `unknown parameter(s): ${issue.keys.join(', ')}`;
+    return name ? `${name}: ${issue.message}` : issue.message;
+  });
+  throw new UsageError(problems.join('; '));
+}
+
+/** The [since, until) range of a query in epoch ms; `until` defaults to the end of the current hour. */
+export function timeRange(params: { since: string; until?: string | undefined }, now: Date): { sinceMs: number; untilMs: number } {
+  const sinceMs = parseTimeParam(params.since, now)!;
+  const untilMs = params.until ? parseTimeParam(params.until, now)! : Math.floor(now.getTime() / HOUR_MS) * HOUR_MS + HOUR_MS;
+  if (untilMs <= sinceMs) throw new UsageError(`until (${new Date(untilMs).toISOString()}) must be after since (${new Date(sinceMs).toISOString()})`);
+  return { sinceMs, untilMs };
+}

@@ -1,0 +1,59 @@
+// How a source's remembered state changes after a fetch: validators, cursor and health.
+
+import type { FetchError } from './errors.ts';
+import type { SourcePoll } from './ports.ts';
+import type { SourceState } from './types.ts';
+
+export function initialSourceState(sourceId: string): SourceState {
+  return {
+    sourceId,
+    etag: null,
+    lastModified: null,
+    cursor: null,
+    health: 'never-polled',
+    lastSuccess: null,
+    lastAttempt: null,
+    lastError: null,
+    lastErrorKind: null,
+    consecutiveFailures: 0,
+    itemsSeen: 0,
+    retryAfter: null,
+  };
+}
+
+export function afterSuccess(state: SourceState, poll: SourcePoll, now: Date): SourceState {
+  const at = now.toISOString();
+  return {
+    ...state,
+    // A 304 carries no new validators: keep the ones that earned it.
+    etag: poll.changed ? poll.etag : state.etag,
+    lastModified: poll.changed ? poll.lastModified : state.lastModified,
+    cursor: poll.cursor ?? state.cursor,
+    health: 'ok',
+    lastSuccess: at,
+    lastAttempt: at,
+    lastError: null,
+    lastErrorKind: null,
+    consecutiveFailures: 0,
+    itemsSeen: state.itemsSeen + poll.posts.length,
+    retryAfter: null,
+  };
+}
+
+export function afterFailure(state: SourceState, error: FetchError, now: Date): SourceState {
+  const retryAfterMs = error.details.retryAfterMs;
+  return {
+    ...state,
+    health: 'failing',
+    lastAttempt: now.toISOString(),
+    lastError: error.message,
+    lastErrorKind: error.kind,
+    consecutiveFailures: state.consecutiveFailures + 1,
+    retryAfter: retryAfterMs !== undefined ? new Date(now.getTime() + retryAfterMs).toISOString() : null,
+  };
+}
+
+/** True while the source asked us (Retry-After) not to come back yet. */
+export function isDeferred(state: SourceState, now: Date): boolean {
+  return state.retryAfter !== null && Date.parse(state.retryAfter) > now.getTime();
+}
