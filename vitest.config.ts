@@ -6,5 +6,6 @@ export default defineConfig({
     // Integration tests start real servers (dynalite, fauxqs, HTTP); give them room on a 2-core machine.
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });
