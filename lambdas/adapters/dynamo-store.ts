@@ -1,17 +1,18 @@
 // The Store port over one DynamoDB table (pk/sk strings, TTL on `expiresAt`).
 //
 // Items:
-//   POST#<dedupKey> / POST            a post, once however many sources link it
-//   TREND#<topic>#*  / <hour ISO>      topic-wide hourly bucket (each post once)
-//   TREND#<topic>#<source> / <hour>    that source's own hourly bucket
+//   POST#<dedupKey> / POST              a post, once however many sources link it (first one wins)
+//   TREND#<topic> / <hour ISO>          one topic's hourly bucket: the topic-wide counters (each
+//                                       post once) and, as `src:<id>:<counter>`, each source's own
 //   SOURCE / <sourceId>                validators, cursor and health of a source
 //   ALERTSTATE / <topic>#<kind>        cooldown and the alert being delivered
 //   ALERT / <windowStart>#<alertId>    alert history
 //
-// Idempotency without transactions (dynalite has no TransactWriteItems): every bucket keeps the
-// set of post ids it has counted (`ids`), and one UpdateItem adds the counts and the ids together,
-// guarded by an optimistic `version`. A post is therefore counted in a bucket exactly when its id
-// is in the set, whatever crashed or ran twice; a re-run only adds the ids that are missing.
+// Idempotency without transactions (dynalite has no TransactWriteItems): every counter scope keeps
+// the set of post ids it has counted (`ids`, `src:<id>:ids`), and one UpdateItem adds the counts and
+// the ids together, guarded by an optimistic `version`. A post is therefore counted in a scope
+// exactly when its id is in that set, whatever crashed or ran twice; a re-run only adds the missing.
+// Keeping every source of a topic-hour in one item makes a pass one bucket write per topic-hour.
 
 import { createHash } from 'node:crypto';
 import {
@@ -33,17 +34,26 @@ import {
 import { StoreError } from '../core/errors.ts';
 import type { IngestResult, Store, TrendQuery } from '../core/ports.ts';
 import type { ScoredPost, SourceState, SpikeAlert, TopPost, TrendBucket } from '../core/types.ts';
+import { mapConcurrent } from '../core/map-concurrent.ts';
 import { rankTopPosts } from '../core/top-posts.ts';
 
-const ALL_SOURCES = '*';
 const TOP_POSTS_PER_BUCKET = 5;
 /** Text kept with a stored post: enough for an alert e-mail, small enough for cheap writes. */
 const STORED_TEXT_CHARS = 600;
 const MAX_VERSION_RETRIES = 20;
+/** Requests in flight at once: overlaps round trips without flooding an on-demand table. */
+const REQUEST_CONCURRENCY = 8;
 
 type Item = Record<string, unknown>;
 
-const trendPk = (topic: string, source: string | null) => `TREND#${topic}#${source ?? ALL_SOURCES}`;
+const trendPk = (topic: string) => `TREND#${topic}`;
+
+const COUNTERS = ['posts', 'petitionMentions', 'positive', 'negative', 'neutral', 'sentimentSum'] as const;
+type Counter = (typeof COUNTERS)[number];
+/** Attribute of a counter scope: topic-wide (source null) or one source's own. */
+const scopeAttr = (source: string | null, field: Counter | 'ids') => (source === null ? field : `src:${source}:${field}`);
+/** Scopes per UpdateItem: keeps the expression well under DynamoDB's 4 KB limit. */
+const SCOPES_PER_UPDATE = 24;
 
 /** Short, fixed-size id for the counted-id sets (72 bits: collisions are not a practical concern). */
 const countedId = (dedupKey: string) => createHash('sha256').update(dedupKey).digest('base64url').slice(0, 12);
@@ -67,8 +77,8 @@ interface BucketDelta {
   pk: string;
   sk: string;
   topic: string;
-  source: string | null;
-  contributions: Map<string, Contribution>;
+  /** Per scope (null = topic-wide, else a source id): the posts to count, by counted id. */
+  scopes: Map<string | null, Map<string, Contribution>>;
 }
 
 export interface DynamoStoreOptions {
@@ -88,34 +98,42 @@ export function createDynamoStore({ client, tableName, createIfMissing = true }:
     }
   }
 
-  async function batchGet(keys: { pk: string; sk: string }[], projection: string, names: Record<string, string>): Promise<Item[]> {
-    const items: Item[] = [];
-    for (const chunk of chunks(keys, 100)) {
-      let request: Record<string, { Keys: Item[]; ProjectionExpression: string; ExpressionAttributeNames?: Record<string, string>; ConsistentRead: boolean }> | undefined = {
-        [tableName]: {
-          Keys: chunk,
-          ProjectionExpression: projection,
-          ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
-          ConsistentRead: true,
-        },
-      };
-      while (request && Object.keys(request).length > 0) {
-        const response = await send('read', () => client.send(new BatchGetCommand({ RequestItems: request })));
+  /** Items by key; without a projection, whole items. */
+  async function batchGet(keys: { pk: string; sk: string }[], projection?: string, names: Record<string, string> = {}): Promise<Item[]> {
+    const pages = await mapConcurrent(chunks(keys, 100), REQUEST_CONCURRENCY, async (chunk) => {
+      const items: Item[] = [];
+      let pending: Item[] = chunk;
+      while (pending.length > 0) {
+        const response = await send('read', () =>
+          client.send(
+            new BatchGetCommand({
+              RequestItems: {
+                [tableName]: {
+                  Keys: pending,
+                  ...(projection ? { ProjectionExpression: projection } : {}),
+                  ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+                  ConsistentRead: true,
+                },
+              },
+            }),
+          ),
+        );
         items.push(...(response.Responses?.[tableName] ?? []));
-        request = response.UnprocessedKeys as typeof request;
+        pending = response.UnprocessedKeys?.[tableName]?.Keys ?? [];
       }
-    }
-    return items;
+      return items;
+    });
+    return pages.flat();
   }
 
   async function batchPut(items: Item[]): Promise<void> {
-    for (const chunk of chunks(items, 25)) {
+    await mapConcurrent(chunks(items, 25), REQUEST_CONCURRENCY, async (chunk) => {
       let pending: { PutRequest: { Item: Item } }[] = chunk.map((Item) => ({ PutRequest: { Item } }));
       while (pending.length > 0) {
         const response = await send('write', () => client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } })));
         pending = (response.UnprocessedItems?.[tableName] ?? []) as typeof pending;
       }
-    }
+    });
   }
 
   async function queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Item[]> {
@@ -129,75 +147,91 @@ export function createDynamoStore({ client, tableName, createIfMissing = true }:
     return items;
   }
 
-  /** Adds the contributions missing from one bucket; retries when another pass got there first. */
+  /** Adds the contributions missing from one bucket item; retries when another pass got there first. */
   async function applyBucket(delta: BucketDelta, current: Item | undefined): Promise<boolean> {
-    let existing = current;
-    for (let attempt = 0; attempt < MAX_VERSION_RETRIES; attempt++) {
-      const counted = (existing?.ids as Set<string> | undefined) ?? new Set<string>();
-      const fresh = [...delta.contributions.values()].filter((c) => !counted.has(c.id));
-      if (fresh.length === 0) return false;
-      const version = (existing?.version as number | undefined) ?? 0;
-      const totals = { posts: fresh.length, petition: 0, positive: 0, negative: 0, neutral: 0, sum: 0 };
-      for (const { petition, post } of fresh) {
-        if (petition) totals.petition++;
-        totals[post.sentiment.label]++;
-        totals.sum += post.sentiment.score;
-      }
-      const names: Record<string, string> = { '#v': 'version', '#src': 'source' };
-      const values: Item = {
-        ':n': totals.posts, ':p': totals.petition, ':pos': totals.positive, ':neg': totals.negative,
-        ':neu': totals.neutral, ':sum': totals.sum, ':ids': new Set(fresh.map((c) => c.id)),
-        ':one': 1, ':topic': delta.topic, ':source': delta.source ?? ALL_SOURCES, ':start': delta.sk,
-      };
-      let setTop = '';
-      if (delta.source === null) {
-        // Only topic-wide buckets keep the posts an alert will quote.
-        const candidates = fresh.map(({ post, petition }) => ({ title: post.title, link: post.link, score: post.sentiment.score, petition }));
-        values[':top'] = rankTopPosts([...((existing?.top as TopPost[] | undefined) ?? []), ...candidates], TOP_POSTS_PER_BUCKET);
-        setTop = ', top = :top';
-      }
-      let condition = 'attribute_not_exists(#v)';
-      if (version > 0) {
-        condition = '#v = :v';
-        values[':v'] = version;
-      }
+    let item: Item = current ?? {};
+    let wrote = false;
+    for (let conflicts = 0; conflicts < MAX_VERSION_RETRIES; ) {
+      const pending = [...delta.scopes]
+        .map(([source, contributions]) => {
+          const counted = (item[scopeAttr(source, 'ids')] as Set<string> | undefined) ?? new Set<string>();
+          return { source, fresh: [...contributions.values()].filter((c) => !counted.has(c.id)) };
+        })
+        .filter((scope) => scope.fresh.length > 0);
+      if (pending.length === 0) return wrote;
+
+      const batch = pending.slice(0, SCOPES_PER_UPDATE);
+      const version = (item.version as number | undefined) ?? 0;
+      const names: Record<string, string> = { '#v': 'version' };
+      const values: Item = { ':one': 1, ':topic': delta.topic, ':start': delta.sk };
+      const adds = ['#v :one'];
+      const sets = ['topic = :topic', 'bucketStart = :start'];
+      let top: TopPost[] | undefined;
+      batch.forEach(({ source, fresh }, i) => {
+        const totals: Record<Counter, number> = { posts: fresh.length, petitionMentions: 0, positive: 0, negative: 0, neutral: 0, sentimentSum: 0 };
+        for (const { petition, post } of fresh) {
+          if (petition) totals.petitionMentions++;
+          totals[post.sentiment.label]++;
+          totals.sentimentSum += post.sentiment.score;
+        }
+        for (const field of [...COUNTERS, 'ids'] as const) {
+          const key = `${i}_${field}`;
+          names[`#${key}`] = scopeAttr(source, field);
+          values[`:${key}`] = field === 'ids' ? new Set(fresh.map((c) => c.id)) : totals[field];
+          adds.push(`#${key} :${key}`);
+        }
+        if (source === null) {
+          // Only the topic-wide scope keeps the posts an alert will quote.
+          const candidates = fresh.map(({ post, petition }) => ({ title: post.title, link: post.link, score: post.sentiment.score, petition }));
+          top = rankTopPosts([...((item.top as TopPost[] | undefined) ?? []), ...candidates], TOP_POSTS_PER_BUCKET);
+          values[':top'] = top;
+          sets.push('top = :top');
+        }
+      });
+      if (version > 0) values[':v'] = version;
       try {
         await send('bucket update', () =>
           client.send(
             new UpdateCommand({
               TableName: tableName,
               Key: { pk: delta.pk, sk: delta.sk },
-              UpdateExpression:
-                `ADD posts :n, petitionMentions :p, positive :pos, negative :neg, neutral :neu, sentimentSum :sum, ids :ids, #v :one ` +
-                `SET topic = :topic, #src = :source, bucketStart = :start${setTop}`,
-              ConditionExpression: condition,
+              UpdateExpression: `ADD ${adds.join(', ')} SET ${sets.join(', ')}`,
+              ConditionExpression: version > 0 ? '#v = :v' : 'attribute_not_exists(#v)',
               ExpressionAttributeNames: names,
               ExpressionAttributeValues: values,
             }),
           ),
         );
-        return true;
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        const [reread] = await batchGet([{ pk: delta.pk, sk: delta.sk }], 'pk, sk, ids, #v, top', { '#v': 'version' });
-        existing = reread;
+        conflicts++;
+        item = (await batchGet([{ pk: delta.pk, sk: delta.sk }]))[0] ?? {};
+        continue;
+      }
+      // Track what this item now holds, for the scopes left for another update.
+      wrote = true;
+      item = { ...item, version: version + 1, ...(top ? { top } : {}) };
+      for (const { source, fresh } of batch) {
+        const key = scopeAttr(source, 'ids');
+        item[key] = new Set([...((item[key] as Set<string> | undefined) ?? []), ...fresh.map((c) => c.id)]);
       }
     }
     throw new StoreError(`bucket ${delta.pk} ${delta.sk} kept changing under concurrent passes; try again`);
   }
 
-  function toBucket(item: Item): TrendBucket {
-    const posts = Number(item.posts ?? 0);
-    const sentimentSum = Number(item.sentimentSum ?? 0);
+  function toBucket(item: Item, topic: string, source: string | null): TrendBucket {
+    const read = (field: Counter) => Number(item[field] ?? 0);
+    const posts = read('posts');
+    const sentimentSum = read('sentimentSum');
     return {
-      topic: String(item.topic),
-      source: item.source === ALL_SOURCES ? null : String(item.source),
+      topic,
+      source,
       bucketStart: String(item.bucketStart),
       posts,
-      petitionMentions: Number(item.petitionMentions ?? 0),
-      positive: Number(item.positive ?? 0),
-      negative: Number(item.negative ?? 0),
-      neutral: Number(item.neutral ?? 0),
+      petitionMentions: read('petitionMentions'),
+      positive: read('positive'),
+      negative: read('negative'),
+      neutral: read('neutral'),
       sentimentSum,
       sentimentMean: posts > 0 ? sentimentSum / posts : 0,
     };
@@ -269,21 +303,22 @@ export function createDynamoStore({ client, tableName, createIfMissing = true }:
       if (byKey.size === 0) return { newPosts: 0, bucketWrites: 0, touchedTopics: [] };
 
       const stored = new Map(
-        (await batchGet([...byKey.keys()].map((key) => ({ pk: `POST#${key}`, sk: 'POST' })), 'pk, sources, bucketStart', {})).map(
+        (await batchGet([...byKey.keys()].map((key) => ({ pk: `POST#${key}`, sk: 'POST' })), 'pk, bucketStart')).map(
           (item) => [String(item.pk).slice('POST#'.length), item],
         ),
       );
 
       const expiresAt = Math.floor(now.getTime() / 1000) + retentionDays * 86_400;
       const newItems: Item[] = [];
-      const sourceAdds: { key: string; sources: string[] }[] = [];
       const deltas = new Map<string, BucketDelta>();
       const contribute = (topic: string, source: string | null, bucketStart: string, c: Contribution) => {
-        const pk = trendPk(topic, source);
+        const pk = trendPk(topic);
         const mapKey = `${pk}|${bucketStart}`;
         let delta = deltas.get(mapKey);
-        if (!delta) deltas.set(mapKey, (delta = { pk, sk: bucketStart, topic, source, contributions: new Map() }));
-        delta.contributions.set(c.id, c);
+        if (!delta) deltas.set(mapKey, (delta = { pk, sk: bucketStart, topic, scopes: new Map() }));
+        let scope = delta.scopes.get(source);
+        if (!scope) delta.scopes.set(source, (scope = new Map()));
+        scope.set(c.id, c);
       };
 
       for (const [key, group] of byKey) {
@@ -291,18 +326,13 @@ export function createDynamoStore({ client, tableName, createIfMissing = true }:
         const existing = stored.get(key);
         // The stored bucket wins: a post stays in the hour it was first counted in.
         const bucketStart = (existing?.bucketStart as string | undefined) ?? first.bucketStart;
-        const sources = [...new Set(group.map((p) => p.sourceId))];
         if (!existing) {
+          // Flat and small: every attribute here is paid for on each of the pass's post writes.
           newItems.push({
-            pk: `POST#${key}`, sk: 'POST', sources: new Set(sources), sourceId: first.sourceId, id: first.id,
-            link: first.link, author: first.author, title: first.title, text: first.text.slice(0, STORED_TEXT_CHARS),
-            published: first.published, firstSeen: now.toISOString(), bucketStart,
-            topics: first.topics, sentiment: first.sentiment, expiresAt,
+            pk: `POST#${key}`, sk: 'POST', sourceId: first.sourceId, link: first.link, author: first.author,
+            title: first.title, text: first.text.slice(0, STORED_TEXT_CHARS), published: first.published, bucketStart,
+            topics: first.topics.map((t) => t.topicId), score: first.sentiment.score, label: first.sentiment.label, expiresAt,
           });
-        } else {
-          const known = (existing.sources as Set<string> | undefined) ?? new Set<string>();
-          const missing = sources.filter((s) => !known.has(s));
-          if (missing.length > 0) sourceAdds.push({ key, sources: missing });
         }
         const id = countedId(key);
         for (const post of group) {
@@ -316,55 +346,45 @@ export function createDynamoStore({ client, tableName, createIfMissing = true }:
 
       // Posts first: a crash after this still finds them (and their hour) on the re-run.
       await batchPut(newItems);
-      for (const { key, sources } of sourceAdds) {
-        await send('post update', () =>
-          client.send(
-            new UpdateCommand({
-              TableName: tableName,
-              Key: { pk: `POST#${key}`, sk: 'POST' },
-              UpdateExpression: 'ADD sources :s',
-              ExpressionAttributeValues: { ':s': new Set(sources) },
-            }),
-          ),
-        );
-      }
 
       const deltaList = [...deltas.values()];
       const current = new Map(
-        (await batchGet(deltaList.map(({ pk, sk }) => ({ pk, sk })), 'pk, sk, ids, #v, top', { '#v': 'version' })).map((item) => [
+        (await batchGet(deltaList.map(({ pk, sk }) => ({ pk, sk })))).map((item) => [
           `${String(item.pk)}|${String(item.sk)}`,
           item,
         ]),
       );
-      let bucketWrites = 0;
-      const touched = new Set<string>();
-      for (const delta of deltaList) {
-        if (await applyBucket(delta, current.get(`${delta.pk}|${delta.sk}`))) {
-          bucketWrites++;
-          touched.add(delta.topic);
-        }
-      }
+      const applied = await mapConcurrent(deltaList, REQUEST_CONCURRENCY, (delta) => applyBucket(delta, current.get(`${delta.pk}|${delta.sk}`)));
+      const bucketWrites = applied.filter(Boolean).length;
+      const touched = new Set(deltaList.filter((_, i) => applied[i]).map((delta) => delta.topic));
       return { newPosts: newItems.length, bucketWrites, touchedTopics: [...touched].sort() };
     },
 
     async queryTrends(query: TrendQuery) {
       if (!query.topic) throw new StoreError('queryTrends needs a topic');
+      const source = query.source ?? null;
+      // Only the counters of the scope asked for; the counted-id sets can be large.
+      const names: Record<string, string> = {};
+      COUNTERS.forEach((field, i) => (names[`#c${i}`] = scopeAttr(source, field)));
       const items = await queryAll({
         TableName: tableName,
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :since AND :until',
-        ExpressionAttributeValues: { ':pk': trendPk(query.topic, query.source ?? null), ':since': query.since, ':until': justBefore(query.until) },
-        // The counted-id sets can be large; the query paths never need them.
-        ProjectionExpression: 'topic, #src, bucketStart, posts, petitionMentions, positive, negative, neutral, sentimentSum',
-        ExpressionAttributeNames: { '#src': 'source' },
+        ExpressionAttributeValues: { ':pk': trendPk(query.topic), ':since': query.since, ':until': justBefore(query.until) },
+        ProjectionExpression: ['bucketStart', ...Object.keys(names)].join(', '),
+        ExpressionAttributeNames: names,
       });
-      return items.map(toBucket);
+      const topic = query.topic;
+      return items
+        .map((item) => Object.fromEntries([['bucketStart', item.bucketStart], ...COUNTERS.map((field, i) => [field, item[scopeAttr(source, field)]])]))
+        .filter((item) => item.posts !== undefined)
+        .map((item) => toBucket(item, topic, source));
     },
 
     async topPosts(topic, since, until, limit) {
       const items = await queryAll({
         TableName: tableName,
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :since AND :until',
-        ExpressionAttributeValues: { ':pk': trendPk(topic, null), ':since': since, ':until': justBefore(until) },
+        ExpressionAttributeValues: { ':pk': trendPk(topic), ':since': since, ':until': justBefore(until) },
         ProjectionExpression: 'top',
       });
       return rankTopPosts(items.flatMap((item) => (item.top as TopPost[] | undefined) ?? []), limit);
@@ -404,6 +424,27 @@ export function createDynamoStore({ client, tableName, createIfMissing = true }:
       // A crash between the claim and the history write is repaired here, before delivery.
       for (const alert of alerts) await recordAlert(alert);
       return alerts;
+    },
+
+    async leaseAlert(alert, now, leaseUntil) {
+      try {
+        await send('alert lease', () =>
+          client.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: { pk: 'ALERTSTATE', sk: `${alert.topic}#${alert.kind}` },
+              UpdateExpression: 'SET leaseUntil = :until',
+              ConditionExpression: 'alertId = :id AND #st = :pending AND (attribute_not_exists(leaseUntil) OR leaseUntil <= :now)',
+              ExpressionAttributeNames: { '#st': 'status' },
+              ExpressionAttributeValues: { ':until': leaseUntil, ':id': alert.id, ':pending': 'pending', ':now': now },
+            }),
+          ),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
     },
 
     async markAlertSent(alert, sentAt) {

@@ -6,11 +6,15 @@ import type { Config } from '../config/schema.ts';
 import { evaluateTopic } from './alerting.ts';
 import { FetchError } from './errors.ts';
 import { analysePost } from './analyse.ts';
+import { mapConcurrent } from './map-concurrent.ts';
 import { compileTopics, type TopicMatcher } from './match.ts';
 import { placePost } from './place.ts';
 import type { AlertSink, Source, Store } from './ports.ts';
 import { afterFailure, afterSuccess, initialSourceState, isDeferred } from './source-health.ts';
 import type { FetchFailureKind, Post, ScoredPost, SpikeAlert } from './types.ts';
+
+/** How long a pass may take to hand an alert to the sink before another pass may try. */
+const DELIVERY_LEASE_MS = 5 * 60_000;
 
 export interface PassLog {
   info(message: string): void;
@@ -53,20 +57,6 @@ export function scorePosts(posts: readonly Post[], topicIds: readonly string[], 
     scored.push({ ...post, topics, sentiment, bucketStart });
   }
   return scored;
-}
-
-/** Runs `task` over `items` with at most `limit` in flight. */
-async function mapConcurrent<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 export async function runPass({ config, store, sources, sink, now, log }: PassDeps): Promise<PassReport> {
@@ -118,7 +108,9 @@ export async function runPass({ config, store, sources, sink, now, log }: PassDe
 
   const alertsDelivered: SpikeAlert[] = [];
   const alertsPending: SpikeAlert[] = [];
+  const leaseUntil = new Date(now.getTime() + DELIVERY_LEASE_MS).toISOString();
   for (const alert of await store.pendingAlerts()) {
+    if (!(await store.leaseAlert(alert, now.toISOString(), leaseUntil))) continue;
     try {
       await sink.send(alert);
     } catch (error) {

@@ -82,6 +82,12 @@ export interface Store {
   claimAlert(alert: SpikeAlert, cooldownUntil: string): Promise<boolean>;
   /** Alerts not yet accepted by the sink, oldest first. */
   pendingAlerts(): Promise<SpikeAlert[]>;
+  /**
+   * Takes a pending alert for delivery until `leaseUntil`, so that of two overlapping passes only
+   * one sends it. False when another pass holds it (or it was sent meanwhile). A pass that dies
+   * while holding it lets the lease run out, and a later pass sends it.
+   */
+  leaseAlert(alert: SpikeAlert, now: string, leaseUntil: string): Promise<boolean>;
   markAlertSent(alert: SpikeAlert, sentAt: string): Promise<void>;
   listAlerts(since: string, until: string): Promise<SpikeAlert[]>;
 }

@@ -120,6 +120,20 @@ describe('DynamoStore alerts', () => {
     ]);
   });
 
+  it('lets only one pass at a time take a pending alert for delivery', async () => {
+    const { store } = await dynamo.newStore();
+    const pending = alert('a1', '2026-11-20T10:00:00.000Z');
+    await store.claimAlert(pending, '2026-11-20T16:00:00.000Z');
+    const at = '2026-11-20T10:01:00.000Z';
+    const leases = await Promise.all([1, 2, 3].map(() => store.leaseAlert(pending, at, '2026-11-20T10:06:00.000Z')));
+    expect(leases.filter(Boolean)).toHaveLength(1);
+    // A pass that died holding it lets the lease run out; a later pass may take it.
+    expect(await store.leaseAlert(pending, '2026-11-20T10:05:00.000Z', '2026-11-20T10:10:00.000Z')).toBe(false);
+    expect(await store.leaseAlert(pending, '2026-11-20T10:06:00.000Z', '2026-11-20T10:11:00.000Z')).toBe(true);
+    await store.markAlertSent(pending, '2026-11-20T10:07:00.000Z');
+    expect(await store.leaseAlert(pending, '2026-11-20T10:20:00.000Z', '2026-11-20T10:25:00.000Z')).toBe(false);
+  });
+
   it('never replaces an undelivered alert, even after its cooldown', async () => {
     const { store } = await dynamo.newStore();
     await store.claimAlert(alert('a1', '2026-11-20T10:00:00.000Z'), '2026-11-20T11:00:00.000Z');
