@@ -5,6 +5,7 @@
 //   TREND#<topic> / <hour ISO>          one topic's hourly bucket: the topic-wide counters (each
 //                                       post once) and, as `src:<id>:<counter>`, each source's own
 //   SOURCE / <sourceId>                validators, cursor and health of a source
+//   LOCK / PASS                        the pass lock (holder and lease)
 //   ALERTSTATE / <topic>#<kind>        cooldown and the alert being delivered
 //   ALERT / <windowStart>#<alertId>    alert history
 //
@@ -26,6 +27,7 @@ import {
 import {
   BatchGetCommand,
   BatchWriteCommand,
+  DeleteCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
@@ -283,6 +285,45 @@ export function createDynamoStore({ client, tableName, createIfMissing = true }:
       }
     },
 
+    async acquirePassLock(holder, now, until) {
+      try {
+        await send('pass lock', () =>
+          client.send(
+            new PutCommand({
+              TableName: tableName,
+              Item: { pk: 'LOCK', sk: 'PASS', holder, until },
+              ConditionExpression: 'attribute_not_exists(pk) OR #until <= :now OR holder = :holder',
+              ExpressionAttributeNames: { '#until': 'until' },
+              ExpressionAttributeValues: { ':now': now, ':holder': holder },
+            }),
+          ),
+        );
+        return { acquired: true };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        const [lock] = await batchGet([{ pk: 'LOCK', sk: 'PASS' }]);
+        return { acquired: false, heldUntil: String(lock?.until ?? until) };
+      }
+    },
+
+    async releasePassLock(holder) {
+      try {
+        await send('pass lock', () =>
+          client.send(
+            new DeleteCommand({
+              TableName: tableName,
+              Key: { pk: 'LOCK', sk: 'PASS' },
+              ConditionExpression: 'holder = :holder',
+              ExpressionAttributeValues: { ':holder': holder },
+            }),
+          ),
+        );
+      } catch (error) {
+        // Someone else's lock now (ours ran out): not ours to release.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    },
+
     async getSourceStates(sourceIds) {
       const items = await batchGet(sourceIds.map((id) => ({ pk: 'SOURCE', sk: id })), 'sk, #s', { '#s': 'state' });
       return new Map(items.map((item) => [String(item.sk), item.state as SourceState]));
@@ -344,7 +385,8 @@ export function createDynamoStore({ client, tableName, createIfMissing = true }:
         }
       }
 
-      // Posts first: a crash after this still finds them (and their hour) on the re-run.
+      // Posts first: a crash after this still finds them (and their hour) on the re-run. Passes are
+      // serialised by the pass lock, so no other pass can store one of these posts in between.
       await batchPut(newItems);
 
       const deltaList = [...deltas.values()];

@@ -2,6 +2,7 @@
 // match → score → store idempotently → detect on every topic → deliver pending alerts.
 // Only a store failure fails the pass; a broken source or a refused alert never does.
 
+import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/schema.ts';
 import { evaluateTopic } from './alerting.ts';
 import { FetchError } from './errors.ts';
@@ -15,6 +16,11 @@ import type { FetchFailureKind, Post, ScoredPost, SpikeAlert } from './types.ts'
 
 /** How long a pass may take to hand an alert to the sink before another pass may try. */
 const DELIVERY_LEASE_MS = 5 * 60_000;
+/**
+ * How long a pass holds the pass lock. Longer than any healthy pass (fetches time out in seconds),
+ * shorter than the schedule, so a pass that died never blocks more than the next run.
+ */
+export const PASS_LEASE_MS = 10 * 60_000;
 
 export interface PassLog {
   info(message: string): void;
@@ -38,6 +44,8 @@ export type SourceOutcome =
 
 export interface PassReport {
   at: string;
+  /** Set when another pass held the lock: this pass did nothing. */
+  skipped: { heldUntil: string } | null;
   sources: SourceOutcome[];
   newPosts: number;
   bucketWrites: number;
@@ -59,7 +67,23 @@ export function scorePosts(posts: readonly Post[], topicIds: readonly string[], 
   return scored;
 }
 
-export async function runPass({ config, store, sources, sink, now, log }: PassDeps): Promise<PassReport> {
+export async function runPass(deps: PassDeps): Promise<PassReport> {
+  const { store, now, log } = deps;
+  // Overlapping passes (a slow pass and the next schedule, a retry, a second CLI) run one at a time.
+  const holder = `pass-${randomUUID()}`;
+  const lock = await store.acquirePassLock(holder, now.toISOString(), new Date(now.getTime() + PASS_LEASE_MS).toISOString());
+  if (!lock.acquired) {
+    log.warn(`another pass is running (its lock lasts until ${lock.heldUntil}); skipping this one`);
+    return { at: now.toISOString(), skipped: { heldUntil: lock.heldUntil }, sources: [], newPosts: 0, bucketWrites: 0, alertsRaised: [], alertsDelivered: [], alertsPending: [] };
+  }
+  try {
+    return await runLockedPass(deps);
+  } finally {
+    await store.releasePassLock(holder).catch((error: unknown) => log.warn(`could not release the pass lock: ${(error as Error).message}`));
+  }
+}
+
+async function runLockedPass({ config, store, sources, sink, now, log }: PassDeps): Promise<PassReport> {
   const matcher = compileTopics(config.topics);
   const sourceConfigs = new Map(config.sources.map((source) => [source.id, source]));
   const states = await store.getSourceStates(sources.map((source) => source.id));
@@ -125,6 +149,7 @@ export async function runPass({ config, store, sources, sink, now, log }: PassDe
 
   return {
     at: now.toISOString(),
+    skipped: null,
     sources: fetched.map((f) => f.outcome),
     newPosts: ingest.newPosts,
     bucketWrites: ingest.bucketWrites,

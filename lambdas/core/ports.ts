@@ -67,6 +67,12 @@ export interface IngestResult {
 export interface Store {
   /** Creates the table if missing (and sets TTL where the endpoint supports it). */
   ensureReady(): Promise<void>;
+  /**
+   * One pass at a time: takes the pass lock for `holder` until `until` unless another holder has
+   * it and its lease has not run out (a pass that died releases it by running out).
+   */
+  acquirePassLock(holder: string, now: string, until: string): Promise<{ acquired: true } | { acquired: false; heldUntil: string }>;
+  releasePassLock(holder: string): Promise<void>;
   getSourceStates(sourceIds: string[]): Promise<Map<string, SourceState>>;
   putSourceState(state: SourceState): Promise<void>;
   /** Stores posts and their bucket contributions. Idempotent: any re-run counts each post once. */

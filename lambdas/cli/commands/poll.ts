@@ -18,6 +18,7 @@ const log: PassLog = {
 };
 
 export function summarise(report: PassReport): string {
+  if (report.skipped) return `pass at ${report.at} skipped: another pass holds the lock until ${report.skipped.heldUntil}\n`;
   const lines = report.sources.map((s) => {
     switch (s.status) {
       case 'ok':
