@@ -5,7 +5,9 @@
 export function absoluteHttpUrl(raw: string | null | undefined, base?: string | null): string | null {
   const value = raw?.trim();
   if (!value) return null;
-  const url = parseUrl(value, base ?? undefined);
+  // Absolute links first: `new URL(x, base)` throws on an unusable base even when x needs none
+  // (`fanpulse inspect ./file.xml` has a path, not a URL, as its base).
+  const url = parseUrl(value, undefined) ?? (base ? parseUrl(value, base) : null);
   return url && (url.protocol === 'http:' || url.protocol === 'https:') ? url.href : null;
 }
 

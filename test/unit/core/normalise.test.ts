@@ -84,6 +84,12 @@ describe('normaliseItem: links', () => {
     expect(normaliseItem(item({ links: ['javascript:alert(1)', 'mailto:a@b.c', 'https://ok.example/'] }), context).link).toBe('https://ok.example/');
     expect(normaliseItem(item({ links: ['ftp://files.example/x', 'http://[bad'] }), context).link).toBeNull();
   });
+
+  it('keeps absolute links when the feed location is a file path rather than a URL', () => {
+    const local: NormaliseContext = { sourceId: 'inspect', feedUrl: './feed.xml' };
+    expect(normaliseItem(item({ links: ['https://x.example/1'] }), local).link).toBe('https://x.example/1');
+    expect(normaliseItem(item({ links: ['/relative'] }), local).link).toBeNull();
+  });
 });
 
 describe('normaliseItem: ids and dedup keys', () => {

@@ -76,6 +76,25 @@ describe('parseFeed: format detection', () => {
   });
 });
 
+describe('parseFeed: RSS items', () => {
+  it('takes a guid as the link only when it is an absolute URL and not marked isPermaLink="false"', () => {
+    const doc = `<rss version="2.0"><channel><title>t</title>
+      <item><title>a</title><guid>https://x.example/a</guid></item>
+      <item><title>b</title><guid>post-b</guid></item>
+      <item><title>c</title><guid isPermaLink="false">https://x.example/c</guid></item>
+    </channel></rss>`;
+    expect(parseFeed(doc).items.map((item) => item.links)).toEqual([['https://x.example/a'], [], []]);
+  });
+
+  it('prefers an author name from dc:creator over a bare e-mail in <author>', () => {
+    const doc = `<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>t</title>
+      <item><title>a</title><author>desk@example.org</author><dc:creator>Lt. Grace Billets</dc:creator></item>
+      <item><title>b</title><author>desk@example.org</author></item>
+    </channel></rss>`;
+    expect(parseFeed(doc).items.map((item) => item.author)).toEqual(['Lt. Grace Billets', 'desk@example.org']);
+  });
+});
+
 describe('parseFeed: documents that are not feeds', () => {
   it('names what the document looks like', () => {
     expect(notAFeedMessage('')).toBe('not a feed: the document is empty');
