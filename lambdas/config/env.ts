@@ -22,3 +22,33 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
   if (!result.success) throw new ConfigError(`invalid environment:\n${formatConfigIssues(result.error)}`);
   return result.data;
 }
+
+// The Lambdas' environment, set by the stack (lib/constructs/). Endpoints are for tests and local
+// emulators only; in AWS they are unset and the SDK uses the regional endpoints.
+const required = (what: string) =>
+  z.preprocess((v) => (v === '' ? undefined : v), z.string({ error: `is required: ${what}` }));
+const endpoint = z.preprocess((v) => (v === '' ? undefined : v), z.url({ error: 'must be a URL such as http://127.0.0.1:8000' }).optional());
+
+const lambdaEnvSchema = z.object({
+  FANPULSE_TABLE: required('the DynamoDB table the stack created'),
+  FANPULSE_CONFIG_FILE: required('the monitor config bundled with the function, e.g. /var/task/fanpulse.config.json'),
+  DYNAMODB_ENDPOINT: endpoint,
+  AWS_REGION: optional,
+});
+
+const pollEnvSchema = lambdaEnvSchema.extend({
+  FANPULSE_TOPIC_ARN: required('the SNS topic alerts are published to'),
+  SNS_ENDPOINT: endpoint,
+});
+
+export type QueryEnv = z.output<typeof lambdaEnvSchema>;
+export type PollEnv = z.output<typeof pollEnvSchema>;
+
+function readWith<S extends z.ZodType>(schema: S, source: NodeJS.ProcessEnv): z.output<S> {
+  const result = schema.safeParse(source);
+  if (!result.success) throw new ConfigError(`invalid environment:\n${formatConfigIssues(result.error)}`);
+  return result.data;
+}
+
+export const readQueryEnv = (source: NodeJS.ProcessEnv = process.env): QueryEnv => readWith(lambdaEnvSchema, source);
+export const readPollEnv = (source: NodeJS.ProcessEnv = process.env): PollEnv => readWith(pollEnvSchema, source);
