@@ -2,21 +2,9 @@
 
 import { readTrends } from '../../core/queries.ts';
 import { parseParams, trendsParamsSchema } from '../../core/query-params.ts';
-import type { TrendBucket } from '../../core/types.ts';
 import { clock, readConfig, withStore, type CommonOptions } from '../context.ts';
-import { fixed, renderCsv, renderJson, renderTable, type Column } from '../format.ts';
-
-const columns: Column<TrendBucket>[] = [
-  { header: 'topic', value: (b) => b.topic },
-  { header: 'source', value: (b) => b.source ?? 'all' },
-  { header: 'bucketStart', value: (b) => b.bucketStart },
-  { header: 'posts', value: (b) => b.posts, numeric: true },
-  { header: 'petitionMentions', value: (b) => b.petitionMentions, numeric: true },
-  { header: 'positive', value: (b) => b.positive, numeric: true },
-  { header: 'negative', value: (b) => b.negative, numeric: true },
-  { header: 'neutral', value: (b) => b.neutral, numeric: true },
-  { header: 'sentimentMean', value: (b) => fixed(b.sentimentMean), numeric: true },
-];
+import { renderCsv, renderJson, renderTable } from '../format.ts';
+import { trendColumns as columns } from '../trend-columns.ts';
 
 export async function run(options: CommonOptions & Record<string, string | undefined>): Promise<string> {
   const { config: _config, dataDir: _dataDir, now: _now, ...flags } = options;
