@@ -1,0 +1,41 @@
+// The scheduled poll: one pass over every source, the same core `fanpulse poll --once` runs.
+// A store failure fails the invocation (Lambda retries it, then the dead-letter queue keeps the
+// event); a broken source or a refused alert does not (the pass goes on, the alert stays pending).
+// Overlapping invocations and retries are safe: runPass takes the pass lock and the store counts
+// each post once, so a second pass is skipped or adds nothing.
+
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import { DASHBOARD_HOURS, METRICS_NAMESPACE, publishDashboardMetrics } from '../adapters/dashboard-metrics.ts';
+import { readPollEnv, type PollEnv } from '../config/env.ts';
+import { runPass, type PassReport } from '../core/pipeline.ts';
+import { readTrends } from '../core/queries.ts';
+import { once, wirePoll } from './wiring.ts';
+
+/** What the schedule sends (lib/constructs/polling.ts); any other event also runs a pass. */
+export interface PollEvent {
+  scheduledTime?: string;
+}
+
+export function createPollHandler(readEnv: () => PollEnv, logger = new Logger(), metrics = new Metrics({ namespace: METRICS_NAMESPACE })) {
+  const wiring = once(() => wirePoll(readEnv()));
+  return async (event: PollEvent, context: Context): Promise<PassReport> => {
+    logger.addContext(context);
+    const { config, store, sources, sink } = await wiring();
+    // The real clock, not the scheduled time: a retry's lock lease must run from when it runs.
+    const now = new Date();
+    const report = await runPass({ config, store, sources, sink, now, log: logger });
+    logger.info('pass finished', { scheduledTime: event.scheduledTime, skipped: report.skipped, newPosts: report.newPosts, sources: report.sources, alertsDelivered: report.alertsDelivered.length, alertsPending: report.alertsPending.length });
+    try {
+      const hourly = await readTrends(store, config, { since: `${DASHBOARD_HOURS}h`, bucket: 'hour', format: 'json' }, now);
+      publishDashboardMetrics(metrics, report, hourly);
+    } catch (error) {
+      // The pass is stored; failing the invocation now would only make Lambda run it again.
+      logger.warn('dashboard metrics not published', error as Error);
+    }
+    return report;
+  };
+}
+
+export const handler = createPollHandler(() => readPollEnv());

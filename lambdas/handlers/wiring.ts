@@ -1,0 +1,52 @@
+// Environment → adapters for the Lambda handlers, built once per container (at its first event).
+// The same adapters the CLI uses, pointed at the stack's table, topic and bundled config.
+
+import { createDocumentClient } from '../adapters/dynamo-client.ts';
+import { createDynamoStore } from '../adapters/dynamo-store.ts';
+import { createHttpFetcher } from '../adapters/http-fetcher.ts';
+import { createSnsClient } from '../adapters/sns-client.ts';
+import { createSnsSink } from '../adapters/sns-sink.ts';
+import { createSources } from '../adapters/sources/create-source.ts';
+import type { PollEnv, QueryEnv } from '../config/env.ts';
+import { loadConfig } from '../config/load.ts';
+import type { Config } from '../config/schema.ts';
+import type { AlertSink, Source, Store } from '../core/ports.ts';
+
+export interface QueryWiring {
+  config: Config;
+  store: Store;
+}
+
+export interface PollWiring extends QueryWiring {
+  sources: Source[];
+  sink: AlertSink;
+}
+
+export async function wireQuery(env: QueryEnv): Promise<QueryWiring> {
+  // Validated at synth with the same schema; loading it again here gives the defaults.
+  const config = await loadConfig(env.FANPULSE_CONFIG_FILE);
+  const client = createDocumentClient({ endpoint: env.DYNAMODB_ENDPOINT, region: env.AWS_REGION });
+  // The stack owns the table: never create one from a Lambda.
+  return { config, store: createDynamoStore({ client, tableName: env.FANPULSE_TABLE, createIfMissing: false }) };
+}
+
+export async function wirePoll(env: PollEnv): Promise<PollWiring> {
+  const { config, store } = await wireQuery(env);
+  const sns = createSnsClient({ endpoint: env.SNS_ENDPOINT, region: env.AWS_REGION });
+  return {
+    config,
+    store,
+    sources: createSources(config, createHttpFetcher(config.poll)),
+    sink: createSnsSink({ client: sns, topicArn: env.FANPULSE_TOPIC_ARN }),
+  };
+}
+
+/** Runs `wire` on first use and keeps the result; a failed start is retried on the next event. */
+export function once<T>(wire: () => Promise<T>): () => Promise<T> {
+  let wired: Promise<T> | undefined;
+  return () =>
+    (wired ??= wire().catch((error: unknown) => {
+      wired = undefined;
+      throw error;
+    }));
+}

@@ -1,0 +1,92 @@
+// The read-only HTTP API: GET /trends, /alerts, /sources with the CLI's parameters as query
+// parameters and the CLI's JSON (or, for trends, CSV) as the body. Independent of the transport, so
+// the query Lambda (API Gateway) and a local server answer alike. This is the edge: errors become
+// status codes here, and only a UsageError's message ever reaches a caller.
+
+import type { Config } from '../config/schema.ts';
+import { StoreError, UsageError } from '../core/errors.ts';
+import type { Store } from '../core/ports.ts';
+import { readAlerts, readSources, readTrends } from '../core/queries.ts';
+import { alertsParamsSchema, parseParams, sourcesParamsSchema, trendsParamsSchema } from '../core/query-params.ts';
+import { renderCsv, renderJson } from '../cli/format.ts';
+import { trendColumns } from '../cli/trend-columns.ts';
+
+export interface HttpRequest {
+  method: string;
+  /** e.g. "/trends" */
+  path: string;
+  query: Readonly<Record<string, string | undefined>>;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface QueryDeps {
+  config: Config;
+  store: Store;
+}
+
+/** Called with what went wrong inside (never shown to the caller) and the status it became. */
+export type InternalErrorLog = (error: unknown, status: number) => void;
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const CSV_TYPE = 'text/csv; charset=utf-8';
+
+const respond = (status: number, contentType: string, body: string): HttpResponse => ({
+  status,
+  // Trends change every pass; a stale copy in a cache would hide a spike.
+  headers: { 'content-type': contentType, 'cache-control': 'no-store' },
+  body,
+});
+const error = (status: number, message: string) => respond(status, JSON_TYPE, renderJson({ error: message }));
+
+type Route = (query: Record<string, string | undefined>, deps: QueryDeps, now: Date) => Promise<HttpResponse>;
+
+/** Over HTTP the body is JSON (or CSV for trends); the CLI's `table` is for terminals. */
+function takeFormat<F extends string>(query: Record<string, string | undefined>, allowed: readonly F[]): { format: F; rest: Record<string, string | undefined> } {
+  const { format = allowed[0]!, ...rest } = query;
+  if (!(allowed as readonly string[]).includes(format)) {
+    throw new UsageError(`format: must be ${allowed.map((f) => `"${f}"`).join(' or ')}`);
+  }
+  return { format: format as F, rest };
+}
+
+const routes: Record<string, Route> = {
+  async '/trends'(query, { config, store }, now) {
+    const { format, rest } = takeFormat(query, ['json', 'csv'] as const);
+    const params = parseParams(trendsParamsSchema, { ...rest, format });
+    const buckets = await readTrends(store, config, params, now);
+    return format === 'csv' ? respond(200, CSV_TYPE, renderCsv(buckets, trendColumns)) : respond(200, JSON_TYPE, renderJson(buckets));
+  },
+  async '/alerts'(query, { store }, now) {
+    const { format, rest } = takeFormat(query, ['json'] as const);
+    const params = parseParams(alertsParamsSchema, { ...rest, format });
+    return respond(200, JSON_TYPE, renderJson(await readAlerts(store, params, now)));
+  },
+  async '/sources'(query, { config, store }) {
+    const { format, rest } = takeFormat(query, ['json'] as const);
+    parseParams(sourcesParamsSchema, { ...rest, format });
+    return respond(200, JSON_TYPE, renderJson(await readSources(store, config)));
+  },
+};
+
+export async function answerQuery(request: HttpRequest, deps: () => Promise<QueryDeps>, now: Date, logInternal: InternalErrorLog): Promise<HttpResponse> {
+  const route = Object.hasOwn(routes, request.path) ? routes[request.path] : undefined;
+  if (!route) return error(404, `no such resource: use GET /trends, /alerts or /sources`);
+  if (request.method !== 'GET') {
+    const refused = error(405, 'this API is read-only: use GET');
+    return { ...refused, headers: { ...refused.headers, allow: 'GET' } };
+  }
+  try {
+    return await route({ ...request.query }, await deps(), now);
+  } catch (caught) {
+    if (caught instanceof UsageError) return error(400, caught.message);
+    // Store messages name the table and the SDK's error: for the logs, not for callers.
+    const status = caught instanceof StoreError ? 503 : 500;
+    logInternal(caught, status);
+    return error(status, status === 503 ? 'the trend store is unavailable; try again shortly' : 'internal error');
+  }
+}
