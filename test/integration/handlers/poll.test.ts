@@ -1,0 +1,189 @@
+// The poll Lambda as the schedule invokes it: real dynalite through the AWS SDK, real local feed
+// servers, and SNS through the real SNS client against fauxqs. Retries and overlapping invocations
+// must leave the counts of one pass and send one alert.
+
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { METRICS_NAMESPACE, TOPIC_METRICS } from '../../../lambdas/adapters/dashboard-metrics.ts';
+import { readPollEnv } from '../../../lambdas/config/env.ts';
+import { loadConfig } from '../../../lambdas/config/load.ts';
+import { ConfigError, StoreError } from '../../../lambdas/core/errors.ts';
+import type { Store } from '../../../lambdas/core/ports.ts';
+import { readTrends } from '../../../lambdas/core/queries.ts';
+import { createPollHandler } from '../../../lambdas/handlers/poll.ts';
+import { startTestDynamo, type TestDynamo } from '../../helpers/dynamo.ts';
+import { startFauxqsTopic, type FauxqsTopic } from '../../helpers/fauxqs.ts';
+import { rssFeed, type FeedEntry } from '../../helpers/feed-builder.ts';
+import { startTestServer, type TestServer } from '../../helpers/http-server.ts';
+import { lambdaContext, scheduledEvent } from '../../helpers/lambda-events.ts';
+
+// The handler runs on the real clock, so the feeds are built around it: two quiet days, then a
+// petition wave in the last minutes (in the detector's window whatever the minute of the hour).
+const START = Date.now();
+const ago = (hours: number, minutes = 0) => new Date(START - hours * 3_600_000 - minutes * 60_000);
+
+function entries(prefix: string): FeedEntry[] {
+  const quiet: FeedEntry[] = [];
+  for (let h = 47; h >= 3; h -= 4) {
+    quiet.push({ title: `${prefix}: Bosch Legacy rewatch ${h}`, link: `https://fans.example/${prefix}/${h}`, published: ago(h, 5), description: 'Great acting, loved it' });
+  }
+  const wave = Array.from({ length: 20 }, (_, i) => ({
+    title: `${prefix}: sign the petition to save Bosch Legacy #${i}`,
+    link: `https://fans.example/${prefix}/petition-${i}`,
+    published: ago(0, 1 + (i % 10)),
+    description: 'Cancelled too soon. Please sign the change.org petition!',
+  }));
+  return [...quiet, ...wave];
+}
+
+let server: TestServer;
+let dynamo: TestDynamo;
+let sns: FauxqsTopic;
+let configFile: string;
+const quiet = () => new Logger({ logLevel: 'SILENT' });
+
+beforeAll(async () => {
+  // No validators: every invocation fetches and ingests the whole feed again, so a retry really
+  // offers the store every post a second time.
+  server = await startTestServer({
+    '/forum.xml': (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rssFeed('Forum', entries('forum'))),
+    '/news.xml': (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rssFeed('News', entries('news'))),
+  });
+  [dynamo, sns] = await Promise.all([startTestDynamo(), startFauxqsTopic()]);
+  const dir = await mkdtemp(join(tmpdir(), 'fanpulse-poll-handler-'));
+  configFile = join(dir, 'fanpulse.config.json');
+  await writeFile(
+    configFile,
+    JSON.stringify({
+      topics: [{ id: 'bosch-legacy', name: 'Bosch: Legacy', keywords: ['bosch legacy'], petitionKeywords: ['petition', 'change.org'] }],
+      sources: [
+        { id: 'forum', type: 'rss', url: `${server.url}/forum.xml`, topics: ['bosch-legacy'] },
+        { id: 'news', type: 'rss', url: `${server.url}/news.xml`, topics: ['bosch-legacy'] },
+      ],
+      poll: { timeoutMs: 5000 },
+    }),
+  );
+});
+
+afterAll(async () => {
+  await Promise.all([server?.close(), dynamo?.close(), sns?.close()]);
+});
+
+// What the handler writes to stdout (Powertools' EMF metrics), kept per test instead of printed.
+let stdout: string[] = [];
+beforeEach(() => {
+  stdout = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (stdout.push(String(chunk)), true));
+});
+
+afterEach(async () => {
+  vi.restoreAllMocks();
+  // Nothing one test published may reach the next one's inbox.
+  await sns.receive({ waitSeconds: 0 });
+});
+
+function env(tableName: string) {
+  return {
+    FANPULSE_TABLE: tableName,
+    FANPULSE_CONFIG_FILE: configFile,
+    FANPULSE_TOPIC_ARN: sns.topicArn,
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    SNS_ENDPOINT: sns.endpoint,
+    AWS_REGION: sns.region,
+  };
+}
+
+/** A poll function instance, as one Lambda container would run it. */
+const pollFunction = (tableName: string) => createPollHandler(() => readPollEnv(env(tableName)), quiet());
+
+async function trends(store: Store) {
+  const config = await loadConfig(configFile);
+  const hourly = await readTrends(store, config, { since: '3d', bucket: 'hour', format: 'json' }, new Date());
+  return hourly.filter((b) => b.posts > 0);
+}
+
+describe('poll handler', () => {
+  it('runs a pass from a scheduled event: stores every source and e-mails one alert through SNS', async () => {
+    const { store, tableName } = await dynamo.newStore();
+    const report = await pollFunction(tableName)(scheduledEvent(), lambdaContext('poll'));
+
+    expect(report.skipped).toBeNull();
+    expect(report.sources.map((s) => [s.sourceId, s.status])).toEqual([['forum', 'ok'], ['news', 'ok']]);
+    expect(report.newPosts).toBe(2 * entries('x').length);
+    const stored = await trends(store);
+    expect(stored.reduce((n, b) => n + b.posts, 0)).toBe(2 * entries('x').length);
+    expect(stored.reduce((n, b) => n + b.petitionMentions, 0)).toBe(40);
+
+    expect(report.alertsDelivered).toHaveLength(1);
+    const message = await sns.receiveOne();
+    expect(message.envelope?.TopicArn).toBe(sns.topicArn);
+    expect(message.envelope?.Message).toContain('Bosch: Legacy');
+    expect(message.envelope?.MessageAttributes?.topic?.Value).toBe('bosch-legacy');
+  });
+
+  it('counts nothing twice and alerts nothing twice when the same event is retried', async () => {
+    const { store, tableName } = await dynamo.newStore();
+    const poll = pollFunction(tableName);
+    const event = scheduledEvent();
+    await poll(event, lambdaContext('poll'));
+    const before = await trends(store);
+    expect(await sns.receive({ waitSeconds: 1 })).toHaveLength(1);
+
+    const retry = await poll(event, lambdaContext('poll'));
+    expect(retry.sources.map((s) => s.status)).toEqual(['ok', 'ok']);
+    expect(retry.newPosts).toBe(0);
+    expect(retry.bucketWrites).toBe(0);
+    expect(retry.alertsRaised).toHaveLength(0);
+    expect(await trends(store)).toEqual(before);
+    expect(await sns.receive({ waitSeconds: 1 })).toHaveLength(0);
+  });
+
+  it('leaves the counts of one pass and sends one alert when two containers are invoked at once', async () => {
+    const { store, tableName } = await dynamo.newStore();
+    const reports = await Promise.all([
+      pollFunction(tableName)(scheduledEvent(), lambdaContext('poll')),
+      pollFunction(tableName)(scheduledEvent(), lambdaContext('poll')),
+    ]);
+    // Usually one is skipped by the pass lock; if one finished before the other began, the
+    // second found everything counted. Either way the data is one pass's.
+    expect(reports.reduce((n, r) => n + r.newPosts, 0)).toBe(2 * entries('x').length);
+    expect(reports.reduce((n, r) => n + r.alertsDelivered.length, 0)).toBe(1);
+    expect(await sns.receive({ waitSeconds: 1 })).toHaveLength(1);
+
+    const { store: clean, tableName: cleanTable } = await dynamo.newStore();
+    await pollFunction(cleanTable)(scheduledEvent(), lambdaContext('poll'));
+    expect(await trends(store)).toEqual(await trends(clean));
+  });
+
+  it("publishes each topic's hourly totals as metrics that match the stored trends", async () => {
+    const { store, tableName } = await dynamo.newStore();
+    const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'fanpulse-test' });
+    await createPollHandler(() => readPollEnv(env(tableName)), quiet(), metrics)(scheduledEvent(), lambdaContext('poll'));
+
+    const records = stdout.flatMap((l) => l.split('\n')).filter((l) => l.includes('"_aws"')).map((l) => JSON.parse(l));
+    const posts = new Map<string, number>();
+    for (const record of records) {
+      expect(record._aws.CloudWatchMetrics[0].Namespace).toBe('Fanpulse');
+      if (record.topic === 'bosch-legacy') posts.set(new Date(record._aws.Timestamp).toISOString(), record[TOPIC_METRICS.posts]);
+    }
+    const stored = await trends(store);
+    const recent = stored.filter((b) => Date.parse(b.bucketStart) > Date.now() - 23 * 3_600_000);
+    expect(recent.length).toBeGreaterThan(1);
+    for (const bucket of recent) expect(posts.get(bucket.bucketStart)).toBe(bucket.posts);
+  });
+
+  it('fails the invocation when the store cannot be reached, so Lambda retries it and the DLQ keeps it', async () => {
+    const poll = pollFunction('no-such-table');
+    await expect(poll(scheduledEvent(), lambdaContext('poll'))).rejects.toBeInstanceOf(StoreError);
+  });
+
+  it('fails loudly, naming the variable, when the environment is incomplete', async () => {
+    const poll = createPollHandler(() => readPollEnv({ FANPULSE_TABLE: 't' }), quiet());
+    await expect(poll(scheduledEvent(), lambdaContext('poll'))).rejects.toThrow(ConfigError);
+    await expect(poll(scheduledEvent(), lambdaContext('poll'))).rejects.toThrow(/FANPULSE_CONFIG_FILE: is required/);
+  });
+});
