@@ -15,7 +15,9 @@ import { ConfigError, StoreError } from '../../../lambdas/core/errors.ts';
 import type { Store } from '../../../lambdas/core/ports.ts';
 import { readTrends } from '../../../lambdas/core/queries.ts';
 import { createPollHandler } from '../../../lambdas/handlers/poll.ts';
+import { TABLE_ACTIONS } from '../../../lib/constructs/node-function.ts';
 import { startTestDynamo, type TestDynamo } from '../../helpers/dynamo.ts';
+import { startDynamoRecorder, type DynamoRecorder } from '../../helpers/dynamo-recorder.ts';
 import { startFauxqsTopic, type FauxqsTopic } from '../../helpers/fauxqs.ts';
 import { rssFeed, type FeedEntry } from '../../helpers/feed-builder.ts';
 import { startTestServer, type TestServer } from '../../helpers/http-server.ts';
@@ -43,6 +45,7 @@ function entries(prefix: string): FeedEntry[] {
 let server: TestServer;
 let dynamo: TestDynamo;
 let sns: FauxqsTopic;
+let recorder: DynamoRecorder;
 let configFile: string;
 const quiet = () => new Logger({ logLevel: 'SILENT' });
 
@@ -54,6 +57,8 @@ beforeAll(async () => {
     '/news.xml': (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rssFeed('News', entries('news'))),
   });
   [dynamo, sns] = await Promise.all([startTestDynamo(), startFauxqsTopic()]);
+  // The handlers talk to dynalite through a recorder: what they send is held to their IAM actions.
+  recorder = await startDynamoRecorder(dynamo.endpoint);
   const dir = await mkdtemp(join(tmpdir(), 'fanpulse-poll-handler-'));
   configFile = join(dir, 'fanpulse.config.json');
   await writeFile(
@@ -70,7 +75,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([server?.close(), dynamo?.close(), sns?.close()]);
+  await Promise.all([server?.close(), recorder?.close(), dynamo?.close(), sns?.close()]);
 });
 
 // What the handler writes to stdout (Powertools' EMF metrics), kept per test instead of printed.
@@ -91,7 +96,7 @@ function env(tableName: string) {
     FANPULSE_TABLE: tableName,
     FANPULSE_CONFIG_FILE: configFile,
     FANPULSE_TOPIC_ARN: sns.topicArn,
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    DYNAMODB_ENDPOINT: recorder.endpoint,
     SNS_ENDPOINT: sns.endpoint,
     AWS_REGION: sns.region,
   };
@@ -174,6 +179,18 @@ describe('poll handler', () => {
     const recent = stored.filter((b) => Date.parse(b.bucketStart) > Date.now() - 23 * 3_600_000);
     expect(recent.length).toBeGreaterThan(1);
     for (const bucket of recent) expect(posts.get(bucket.bucketStart)).toBe(bucket.posts);
+  });
+
+  it('sends the table only the DynamoDB actions the poll role is granted', async () => {
+    const { tableName } = await dynamo.newStore();
+    recorder.reset();
+    const poll = pollFunction(tableName);
+    await Promise.all([poll(scheduledEvent(), lambdaContext('poll')), pollFunction(tableName)(scheduledEvent(), lambdaContext('poll'))]);
+    await poll(scheduledEvent(), lambdaContext('poll'));
+    const sent = new Set(recorder.calls.map((c) => `dynamodb:${c.operation}`));
+    expect([...sent].filter((action) => !(TABLE_ACTIONS['read-write'] as readonly string[]).includes(action))).toEqual([]);
+    // Every granted action is used, or the grant is wider than it needs to be.
+    expect([...sent].sort()).toEqual([...TABLE_ACTIONS['read-write']].sort());
   });
 
   it('fails the invocation when the store cannot be reached, so Lambda retries it and the DLQ keeps it', async () => {

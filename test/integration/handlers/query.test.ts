@@ -17,6 +17,8 @@ import { readQueryEnv } from '../../../lambdas/config/env.ts';
 import { loadConfig } from '../../../lambdas/config/load.ts';
 import { runPass } from '../../../lambdas/core/pipeline.ts';
 import { createQueryHandler } from '../../../lambdas/handlers/query.ts';
+import { TABLE_ACTIONS } from '../../../lib/constructs/node-function.ts';
+import { startDynamoRecorder, type DynamoRecorder } from '../../helpers/dynamo-recorder.ts';
 import { startTestDynamo, type TestDynamo } from '../../helpers/dynamo.ts';
 import { rssFeed, type FeedEntry } from '../../helpers/feed-builder.ts';
 import { startTestServer, type TestServer } from '../../helpers/http-server.ts';
@@ -37,6 +39,7 @@ const entries: FeedEntry[] = [
 
 let server: TestServer;
 let dynamo: TestDynamo;
+let recorder: DynamoRecorder;
 let configFile: string;
 let tableName: string;
 const quiet = () => new Logger({ logLevel: 'SILENT' });
@@ -44,6 +47,8 @@ const quiet = () => new Logger({ logLevel: 'SILENT' });
 beforeAll(async () => {
   server = await startTestServer({ '/feed.xml': (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rssFeed('Feed', entries)) });
   dynamo = await startTestDynamo();
+  // The handler talks to dynalite through a recorder: what it sends is held to its IAM actions.
+  recorder = await startDynamoRecorder(dynamo.endpoint);
   const dir = await mkdtemp(join(tmpdir(), 'fanpulse-query-handler-'));
   configFile = join(dir, 'fanpulse.config.json');
   await writeFile(
@@ -71,11 +76,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([server?.close(), dynamo?.close()]);
+  await Promise.all([server?.close(), recorder?.close(), dynamo?.close()]);
 });
 
 const queryFunction = (table = tableName) =>
-  createQueryHandler(() => readQueryEnv({ FANPULSE_TABLE: table, FANPULSE_CONFIG_FILE: configFile, DYNAMODB_ENDPOINT: dynamo.endpoint }), quiet());
+  createQueryHandler(() => readQueryEnv({ FANPULSE_TABLE: table, FANPULSE_CONFIG_FILE: configFile, DYNAMODB_ENDPOINT: recorder.endpoint }), quiet());
 
 async function get(path: string, query: Record<string, string> = {}, method = 'GET') {
   const response = await queryFunction()(apiEvent(path, query, method), lambdaContext('query'));
@@ -169,6 +174,13 @@ describe('query handler', () => {
     const post = await get('/trends', {}, 'POST');
     expect(post.statusCode).toBe(405);
     expect(post.headers?.allow).toBe('GET');
+  });
+
+  it('sends the table only the read actions the query role is granted', async () => {
+    recorder.reset();
+    await Promise.all([get('/trends', { since: '2d', source: 'feed' }), get('/alerts'), get('/sources')]);
+    const sent = new Set(recorder.calls.map((c) => `dynamodb:${c.operation}`));
+    expect([...sent].sort()).toEqual([...TABLE_ACTIONS.read].sort());
   });
 
   it('answers 503 with a generic message, never the store error, when the table is unreachable', async () => {

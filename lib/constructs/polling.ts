@@ -1,0 +1,120 @@
+// The monitor's heartbeat: EventBridge Scheduler invokes the poll function every `rate`; the function
+// runs one pass over every source (lambdas/handlers/poll.ts). Events that still fail after Lambda's
+// retries, or that the scheduler could not deliver, land in a dead-letter queue.
+//
+// Overlap is handled by the pass lock in the store, not by reserved concurrency: a slow pass and
+// the next schedule (or a retry) run one at a time, the second is skipped, and counts stay exact.
+// Reserving concurrency would also fail to deploy on new accounts, whose whole-account limit of 10
+// concurrent executions leaves nothing to reserve.
+
+import { Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { Alerting } from './alerting.ts';
+import { HouseFunction, TASK_ROOT, useTable } from './node-function.ts';
+
+/**
+ * A pass's budget. Shorter than the pass lock's lease, so a live pass never loses its lock to the
+ * next one; long enough for every source to time out once (poll.timeoutMs is at most 2 minutes).
+ */
+export const POLL_TIMEOUT = Duration.minutes(5);
+
+/** The config's file name inside the bundles. */
+export const BUNDLED_CONFIG = 'fanpulse.config.json';
+
+export interface PollingProps {
+  readonly table: ITable;
+  readonly alerting: Alerting;
+  /** The validated monitor config (absolute path), bundled with the function. */
+  readonly configFile: string;
+  /**
+   * How often a pass runs.
+   * @default Duration.minutes(15)
+   */
+  readonly rate?: Duration;
+  /**
+   * Memory of the poll function, in MB.
+   * @default 512
+   */
+  readonly memorySize?: number;
+}
+
+export class Polling extends Construct {
+  readonly function: HouseFunction;
+  readonly schedule: Schedule;
+  readonly deadLetterQueue: Queue;
+  readonly rate: Duration;
+
+  constructor(scope: Construct, id: string, props: PollingProps) {
+    super(scope, id);
+    this.rate = props.rate ?? Duration.minutes(15);
+
+    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SQS3',
+      reason: 'This queue is the dead-letter queue: the poll function\'s on-failure destination and the schedule\'s DLQ. cdk-nag only recognises DLQs named in a redrive policy.',
+    });
+
+    this.function = new HouseFunction(this, 'Function', {
+      entry: 'lambdas/handlers/poll.ts',
+      description: 'fanpulse: one poll pass over every source (fetch, score, store, detect, alert)',
+      timeout: POLL_TIMEOUT,
+      memorySize: props.memorySize ?? 512,
+      bundledFiles: { [BUNDLED_CONFIG]: props.configFile },
+      environment: {
+        FANPULSE_CONFIG_FILE: `${TASK_ROOT}/${BUNDLED_CONFIG}`,
+        FANPULSE_TOPIC_ARN: props.alerting.topic.topicArn,
+      },
+    });
+    useTable(this.function, props.table, 'read-write');
+    props.alerting.grantPublish(this.function);
+
+    // A failed pass is retried (every pass is idempotent) until the next one is due; after that,
+    // running it adds nothing the next pass would not do.
+    const maxEventAge = Duration.seconds(Math.min(Math.max(this.rate.toSeconds(), 60), 6 * 3600));
+    this.function.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge,
+      onFailure: new SqsDestination(this.deadLetterQueue),
+    });
+
+    // The scheduler's own role (LambdaInvoke would make one at stack level), so its one finding is
+    // acknowledged here, next to the reason.
+    const schedulerRole = new Role(this, 'SchedulerRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
+      description: 'EventBridge Scheduler: invoke the fanpulse poll function, or park the event in its dead-letter queue',
+    });
+    const functionLogicalId = Stack.of(this).resolve((this.function.node.defaultChild as CfnFunction).logicalId) as string;
+    Validations.of(schedulerRole).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${functionLogicalId}.Arn>:*]`,
+      reason: "lambda:InvokeFunction on '<poll function ARN>:*' covers only the poll function's own versions and aliases (Function.grantInvoke adds it).",
+    });
+
+    this.schedule = new Schedule(this, 'Schedule', {
+      description: `fanpulse: a poll pass every ${this.rate.toMinutes()} minutes`,
+      schedule: ScheduleExpression.rate(this.rate),
+      target: new LambdaInvoke(this.function, {
+        role: schedulerRole,
+        input: ScheduleTargetInput.fromObject({
+          source: 'fanpulse.schedule',
+          scheduledTime: ContextAttribute.scheduledTime,
+          executionId: ContextAttribute.executionId,
+        }),
+        // Only for events the scheduler cannot hand to Lambda at all (throttled, deleted function).
+        deadLetterQueue: this.deadLetterQueue,
+        retryAttempts: 2,
+        maxEventAge,
+      }),
+    });
+  }
+}

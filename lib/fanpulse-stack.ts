@@ -1,0 +1,54 @@
+// The fanpulse stack: the constructs wired as the architecture reads (README "How it works").
+// Composition only; each construct holds its own decisions.
+
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { Alerting } from './constructs/alerting.ts';
+import { Monitoring } from './constructs/monitoring.ts';
+import { Polling } from './constructs/polling.ts';
+import { QueryApi } from './constructs/query-api.ts';
+import { Storage } from './constructs/storage.ts';
+import type { DeploySettings } from './deploy-settings.ts';
+
+export interface FanpulseStackProps extends StackProps {
+  readonly settings: DeploySettings;
+}
+
+export class FanpulseStack extends Stack {
+  readonly storage: Storage;
+  readonly alerting: Alerting;
+  readonly polling: Polling;
+  readonly queryApi: QueryApi;
+  readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: FanpulseStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+
+    this.storage = new Storage(this, 'Storage', { removalPolicy: settings.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY });
+    this.alerting = new Alerting(this, 'Alerting', { emails: settings.alertEmails });
+    this.polling = new Polling(this, 'Polling', {
+      table: this.storage.table,
+      alerting: this.alerting,
+      configFile: settings.configFile,
+      rate: Duration.minutes(settings.pollRateMinutes),
+    });
+    this.queryApi = new QueryApi(this, 'QueryApi', { table: this.storage.table, configFile: settings.configFile, public: settings.publicApi });
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      alertTopic: this.alerting.topic,
+      pollFunction: this.polling.function,
+      pollRate: this.polling.rate,
+      deadLetterQueue: this.polling.deadLetterQueue,
+      queryFunction: this.queryApi.function,
+      api: this.queryApi.api,
+      topics: settings.config.topics.map((topic) => ({ id: topic.id, name: topic.name ?? topic.id })),
+      serviceName: this.stackName,
+    });
+
+    new CfnOutput(this, 'TableName', { value: this.storage.table.tableName, description: 'FANPULSE_TABLE for the CLI' });
+    new CfnOutput(this, 'AlertTopicArn', { value: this.alerting.topic.topicArn, description: 'Alerts and alarms are published here' });
+    new CfnOutput(this, 'ApiUrl', { value: this.queryApi.url, description: `GET <url>trends, alerts, sources (${settings.publicApi ? 'public' : 'IAM-signed requests'})` });
+    new CfnOutput(this, 'DashboardUrl', { value: this.monitoring.dashboardUrl, description: 'Posts, petition mentions and sentiment per hour per topic' });
+    new CfnOutput(this, 'ReaderPolicyArn', { value: this.queryApi.readerPolicy.managedPolicyArn, description: 'Attach to a user or role to query the API and the table' });
+  }
+}
