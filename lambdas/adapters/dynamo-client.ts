@@ -19,7 +19,11 @@ export function createDocumentClient(connection: DynamoConnection): DynamoDBDocu
     ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
     maxAttempts: local ? 2 : 4,
   });
-  return DynamoDBDocumentClient.from(client, {
+  const documentClient = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
   });
+  // The document client's own destroy() is a no-op (it does not own the client it wraps): without
+  // this, keep-alive sockets outlive the command and the embedded store waits for them to idle out.
+  documentClient.destroy = () => client.destroy();
+  return documentClient;
 }

@@ -53,13 +53,22 @@ async function responds(endpoint: string): Promise<boolean> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** How long a finishing owner keeps serving processes that joined it. */
+const JOINED_CLIENTS_GRACE_MS = 60_000;
+/** How long a process waits for another one that is starting the server. */
+const STARTUP_WAIT_MS = 60_000;
+
+const openConnections = (server: Server) =>
+  new Promise<number>((resolve) => server.getConnections((error, count) => resolve(error ? 0 : count)));
+
 /** Serves `dataDir` from this process, or joins the process that already does. */
 export async function openLocalDynamo(dataDir: string): Promise<LocalDynamo> {
   await mkdir(dataDir, { recursive: true });
   const recordFile = join(dataDir, 'server.json');
   const lockFile = join(dataDir, 'server.lock');
 
-  for (let attempt = 0; attempt < 50; attempt++) {
+  const deadline = Date.now() + STARTUP_WAIT_MS;
+  while (Date.now() < deadline) {
     const record = await readRecord(recordFile);
     if (record && record.pid !== process.pid && isAlive(record.pid) && (await responds(record.endpoint))) {
       return { endpoint: record.endpoint, owner: false, close: async () => {} };
@@ -73,7 +82,7 @@ export async function openLocalDynamo(dataDir: string): Promise<LocalDynamo> {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number((await readFile(lockFile, 'utf8').catch(() => '')).trim());
       if (!holder || !isAlive(holder) || holder === process.pid) await rm(lockFile, { force: true });
-      else await sleep(100); // another process is starting the server right now
+      else await sleep(100); // another process is starting (or finishing) the server right now
       continue;
     }
     return startServer(dataDir, recordFile, lockFile);
@@ -99,6 +108,10 @@ async function startServer(dataDir: string, recordFile: string, lockFile: string
   const close = async () => {
     if (closed) return;
     closed = true;
+    // Other fanpulse processes may have joined this server (`trends` while we poll): keep serving,
+    // and keep announcing it, until their connections are gone (idle ones close after a few seconds).
+    const deadline = Date.now() + JOINED_CLIENTS_GRACE_MS;
+    while (Date.now() < deadline && (await openConnections(server)) > 0) await sleep(100);
     await rm(recordFile, { force: true });
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -5,6 +5,7 @@ import type { Env } from '../config/env.ts';
 import { createDocumentClient } from '../adapters/dynamo-client.ts';
 import { createDynamoStore } from '../adapters/dynamo-store.ts';
 import { openLocalDynamo } from '../adapters/local-dynamo.ts';
+import { StoreError } from '../core/errors.ts';
 import type { Store } from '../core/ports.ts';
 
 export const LOCAL_TABLE = 'fanpulse';
@@ -20,20 +21,28 @@ export async function connectStore(env: Env, dataDir: string): Promise<StoreConn
   if (env.DYNAMODB_ENDPOINT || env.FANPULSE_TABLE) {
     const client = createDocumentClient({ endpoint: env.DYNAMODB_ENDPOINT, region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION });
     const tableName = env.FANPULSE_TABLE ?? LOCAL_TABLE;
+    const where = `table ${tableName} at ${env.DYNAMODB_ENDPOINT ?? `AWS (${env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'region from the AWS config'})`}`;
     const store = createDynamoStore({ client, tableName, createIfMissing: env.DYNAMODB_ENDPOINT !== undefined });
-    await store.ensureReady();
-    return { store, where: `table ${tableName} at ${env.DYNAMODB_ENDPOINT ?? 'AWS'}`, close: async () => client.destroy() };
+    return ready(store, where, async () => client.destroy());
   }
   const local = await openLocalDynamo(dataDir);
   const client = createDocumentClient({ endpoint: local.endpoint });
   const store = createDynamoStore({ client, tableName: LOCAL_TABLE });
-  await store.ensureReady();
-  return {
-    store,
-    where: `embedded store in ${dataDir}${local.owner ? '' : ` (served by another fanpulse process at ${local.endpoint})`}`,
-    close: async () => {
-      client.destroy();
-      await local.close();
-    },
-  };
+  const where = `embedded store in ${dataDir}${local.owner ? '' : ` (served by another fanpulse process at ${local.endpoint})`}`;
+  return ready(store, where, async () => {
+    client.destroy();
+    await local.close();
+  });
+}
+
+/** Makes sure the table is there; on failure, says which store and lets go of it. */
+async function ready(store: Store, where: string, close: () => Promise<void>): Promise<StoreConnection> {
+  try {
+    await store.ensureReady();
+  } catch (error) {
+    await close();
+    if (error instanceof StoreError) throw new StoreError(`${error.message} [${where}]`, { cause: error });
+    throw error;
+  }
+  return { store, where, close };
 }

@@ -5,10 +5,15 @@ import { ConfigError } from '../core/errors.ts';
 import { formatConfigIssues } from './load.ts';
 
 const optional = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
+// http(s) only: z.url() alone takes "localhost:8000" as a URL with the scheme "localhost:".
+const endpoint = z.preprocess(
+  (v) => (v === '' ? undefined : v),
+  z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:8000' }).optional(),
+);
 
 const envSchema = z.object({
   /** Any DynamoDB endpoint (DynamoDB Local, a dynalite you run); unset = embedded or AWS. */
-  DYNAMODB_ENDPOINT: z.preprocess((v) => (v === '' ? undefined : v), z.url({ error: 'must be a URL such as http://127.0.0.1:8000' }).optional()),
+  DYNAMODB_ENDPOINT: endpoint,
   /** A deployed or existing table; unset = the embedded store's own table. */
   FANPULSE_TABLE: optional,
   AWS_REGION: optional,
@@ -27,7 +32,6 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
 // emulators only; in AWS they are unset and the SDK uses the regional endpoints.
 const required = (what: string) =>
   z.preprocess((v) => (v === '' ? undefined : v), z.string({ error: `is required: ${what}` }));
-const endpoint = z.preprocess((v) => (v === '' ? undefined : v), z.url({ error: 'must be a URL such as http://127.0.0.1:8000' }).optional());
 
 const lambdaEnvSchema = z.object({
   FANPULSE_TABLE: required('the DynamoDB table the stack created'),

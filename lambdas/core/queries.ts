@@ -9,7 +9,17 @@ import { initialSourceState } from './source-health.ts';
 import { HOUR_MS, iso } from './time.ts';
 import type { SourceState, SpikeAlert, TrendBucket } from './types.ts';
 
-export async function readTrends(store: Store, config: Config, params: TrendsParams, now: Date): Promise<TrendBucket[]> {
+export interface TrendsPlan {
+  topics: string[];
+  source: string | undefined;
+  range: { sinceMs: number; untilMs: number };
+  /** The stored hours to read: every hour that overlaps the range. */
+  since: string;
+  until: string;
+}
+
+/** Checks a trends query against the config (unknown topic or source → UsageError) and resolves its range. */
+export function planTrends(config: Config, params: TrendsParams, now: Date): TrendsPlan {
   const topicIds = config.topics.map((t) => t.id);
   if (params.topic && !topicIds.includes(params.topic)) {
     throw new UsageError(`unknown topic "${params.topic}": use one of ${topicIds.join(', ')}`);
@@ -19,10 +29,17 @@ export async function readTrends(store: Store, config: Config, params: TrendsPar
     throw new UsageError(`unknown source "${params.source}": use one of ${config.sources.map((s) => s.id).join(', ')}`);
   }
   const range = timeRange(params, now);
-  // Stored buckets are whole hours: read every hour that overlaps the range.
-  const since = iso(Math.floor(range.sinceMs / HOUR_MS) * HOUR_MS);
-  const until = iso(range.untilMs);
-  const topics = params.topic ? [params.topic] : source ? source.topics : topicIds;
+  return {
+    topics: params.topic ? [params.topic] : source ? source.topics : topicIds,
+    source: params.source,
+    range,
+    since: iso(Math.floor(range.sinceMs / HOUR_MS) * HOUR_MS),
+    until: iso(range.untilMs),
+  };
+}
+
+export async function readTrends(store: Store, config: Config, params: TrendsParams, now: Date): Promise<TrendBucket[]> {
+  const { topics, range, since, until } = planTrends(config, params, now);
   const series = await Promise.all(
     topics.map(async (topic) => {
       const hourly = await store.queryTrends({ topic, source: params.source, since, until });

@@ -18,30 +18,29 @@ export function parseTimeParam(value: string, now: Date): number | null {
   return Number.isNaN(ms) ? null : ms;
 }
 
-const timeParam = (name: string) =>
-  z.string().refine((v) => parseTimeParam(v, new Date()) !== null, {
-    error: `${name} must be a duration like 7d, 36h or 2w, or an ISO-8601 time like 2026-11-20T10:00:00Z`,
-  });
+const timeParam = z.string().refine((v) => parseTimeParam(v, new Date()) !== null, {
+  error: 'must be a duration back from now like 7d, 36h or 2w, or an ISO-8601 time like 2026-11-20T10:00:00Z',
+});
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, { error: 'must be a topic or source id from the config' });
 
 export const trendsParamsSchema = z.strictObject({
   topic: id.optional(),
   source: id.optional(),
-  since: timeParam('since').default('7d'),
-  until: timeParam('until').optional(),
-  bucket: z.enum(['hour', 'day'], { error: 'bucket must be "hour" or "day"' }).default('hour'),
-  format: z.enum(['table', 'json', 'csv'], { error: 'format must be "table", "json" or "csv"' }).default('table'),
+  since: timeParam.default('7d'),
+  until: timeParam.optional(),
+  bucket: z.enum(['hour', 'day'], { error: 'must be "hour" or "day"' }).default('hour'),
+  format: z.enum(['table', 'json', 'csv'], { error: 'must be "table", "json" or "csv"' }).default('table'),
 });
 
 export const alertsParamsSchema = z.strictObject({
-  since: timeParam('since').default('30d'),
-  until: timeParam('until').optional(),
-  format: z.enum(['table', 'json'], { error: 'format must be "table" or "json"' }).default('table'),
+  since: timeParam.default('30d'),
+  until: timeParam.optional(),
+  format: z.enum(['table', 'json'], { error: 'must be "table" or "json"' }).default('table'),
 });
 
 export const sourcesParamsSchema = z.strictObject({
-  format: z.enum(['table', 'json'], { error: 'format must be "table" or "json"' }).default('table'),
+  format: z.enum(['table', 'json'], { error: 'must be "table" or "json"' }).default('table'),
 });
 
 export type TrendsParams = z.output<typeof trendsParamsSchema>;

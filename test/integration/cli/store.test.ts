@@ -42,7 +42,7 @@ describe('fanpulse with a store it cannot reach', () => {
     const dir = await mkdtemp(join(tmpdir(), 'fanpulse-cli-badenv-'));
     const result = await runCli(['trends', '--config', VALID_CONFIG, '--data-dir', dir], { env: { DYNAMODB_ENDPOINT: 'not a url' } });
     expect(result.code, result.stderr).toBe(2);
-    expect(result.stderr).toMatch(/DYNAMODB_ENDPOINT: must be a URL/);
+    expect(result.stderr).toMatch(/DYNAMODB_ENDPOINT: must be an http(s) URL/);
     expect(stackTraceLines(result.stderr)).toEqual([]);
   });
 });
@@ -123,6 +123,23 @@ describe('fanpulse poll (the loop) and trends on one data dir', () => {
 
     // With the loop gone, the next command serves the data dir itself: the same numbers, persisted.
     expect(await activeBuckets()).toEqual(expected);
+    expect(existsSync(join(dataDir, 'server.json'))).toBe(false);
+  });
+});
+
+describe('two short fanpulse commands on one data dir', () => {
+  it('both answer, whichever started the embedded store and whichever finished first', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fanpulse-cli-race-'));
+    const dataDir = join(dir, 'data');
+    const run = () => runCli(['trends', '--format', 'json', '--since', '1d', '--config', VALID_CONFIG, '--data-dir', dataDir]);
+    // Several rounds: the one that serves the store must keep serving until the other is done.
+    for (let round = 0; round < 4; round++) {
+      const results = await Promise.all([run(), run(), run()]);
+      for (const result of results) {
+        expect(result.code, result.stderr).toBe(0);
+        expect(Array.isArray(JSON.parse(result.stdout))).toBe(true);
+      }
+    }
     expect(existsSync(join(dataDir, 'server.json'))).toBe(false);
   });
 });

@@ -143,9 +143,9 @@ describe('query handler', () => {
   });
 
   it.each([
-    [{ since: 'yesterday' }, /^since: since must be a duration like 7d/],
-    [{ until: '20 Nov 2026' }, /^until: until must be a duration/],
-    [{ bucket: 'week' }, /^bucket: bucket must be "hour" or "day"/],
+    [{ since: 'yesterday' }, /^since: must be a duration back from now like 7d/],
+    [{ until: '20 Nov 2026' }, /^until: must be a duration/],
+    [{ bucket: 'week' }, /^bucket: must be "hour" or "day"/],
     [{ format: 'table' }, /^format: must be "json" or "csv"/],
     [{ topic: 'Bosch Legacy' }, /^topic: must be a topic or source id/],
     [{ topic: 'the-wire' }, /^unknown topic "the-wire": use one of bosch-legacy, ballard/],
