@@ -42,7 +42,7 @@ describe('fanpulse with a store it cannot reach', () => {
     const dir = await mkdtemp(join(tmpdir(), 'fanpulse-cli-badenv-'));
     const result = await runCli(['trends', '--config', VALID_CONFIG, '--data-dir', dir], { env: { DYNAMODB_ENDPOINT: 'not a url' } });
     expect(result.code, result.stderr).toBe(2);
-    expect(result.stderr).toMatch(/DYNAMODB_ENDPOINT: must be an http(s) URL/);
+    expect(result.stderr).toMatch(/DYNAMODB_ENDPOINT: must be an http\(s\) URL/);
     expect(stackTraceLines(result.stderr)).toEqual([]);
   });
 });
