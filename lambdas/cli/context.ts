@@ -37,9 +37,11 @@ export function clock(options: CommonOptions): Date {
   return new Date(ms);
 }
 
+export const openStore = (options: CommonOptions): Promise<StoreConnection> => connectStore(readEnv(), dataDir(options));
+
 /** Opens the store for the duration of `work`, always closing it. */
 export async function withStore<T>(options: CommonOptions, work: (store: Store, connection: StoreConnection) => Promise<T>): Promise<T> {
-  const connection = await connectStore(readEnv(), dataDir(options));
+  const connection = await openStore(options);
   try {
     return await work(connection.store, connection);
   } finally {

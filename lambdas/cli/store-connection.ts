@@ -14,6 +14,8 @@ export interface StoreConnection {
   store: Store;
   /** Human description for logs: "embedded store in .fanpulse" / "table X at Y". */
   where: string;
+  /** False when another fanpulse process serves this embedded store (it may go away). */
+  owner: boolean;
   close(): Promise<void>;
 }
 
@@ -23,20 +25,20 @@ export async function connectStore(env: Env, dataDir: string): Promise<StoreConn
     const tableName = env.FANPULSE_TABLE ?? LOCAL_TABLE;
     const where = `table ${tableName} at ${env.DYNAMODB_ENDPOINT ?? `AWS (${env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'region from the AWS config'})`}`;
     const store = createDynamoStore({ client, tableName, createIfMissing: env.DYNAMODB_ENDPOINT !== undefined });
-    return ready(store, where, async () => client.destroy());
+    return ready(store, where, true, async () => client.destroy());
   }
   const local = await openLocalDynamo(dataDir);
   const client = createDocumentClient({ endpoint: local.endpoint });
   const store = createDynamoStore({ client, tableName: LOCAL_TABLE });
   const where = `embedded store in ${dataDir}${local.owner ? '' : ` (served by another fanpulse process at ${local.endpoint})`}`;
-  return ready(store, where, async () => {
+  return ready(store, where, local.owner, async () => {
     client.destroy();
     await local.close();
   });
 }
 
 /** Makes sure the table is there; on failure, says which store and lets go of it. */
-async function ready(store: Store, where: string, close: () => Promise<void>): Promise<StoreConnection> {
+async function ready(store: Store, where: string, owner: boolean, close: () => Promise<void>): Promise<StoreConnection> {
   try {
     await store.ensureReady();
   } catch (error) {
@@ -44,5 +46,5 @@ async function ready(store: Store, where: string, close: () => Promise<void>): P
     if (error instanceof StoreError) throw new StoreError(`${error.message} [${where}]`, { cause: error });
     throw error;
   }
-  return { store, where, close };
+  return { store, where, owner, close };
 }

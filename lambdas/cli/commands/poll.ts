@@ -6,7 +6,8 @@ import { createLocalSink } from '../../adapters/local-sink.ts';
 import { createSources } from '../../adapters/sources/create-source.ts';
 import type { Config } from '../../config/schema.ts';
 import { runPass, type PassLog, type PassReport } from '../../core/pipeline.ts';
-import { clock, dataDir, readConfig, withStore, type CommonOptions } from '../context.ts';
+import { StoreError } from '../../core/errors.ts';
+import { clock, dataDir, openStore, readConfig, withStore, type CommonOptions } from '../context.ts';
 
 export interface PollOptions extends CommonOptions {
   once?: boolean;
@@ -63,15 +64,29 @@ export async function run(options: PollOptions): Promise<string> {
   process.once('SIGINT', () => stop.abort());
   process.once('SIGTERM', () => stop.abort());
   // One store connection for the whole loop: this process may be the one serving the data dir.
-  await withStore(options, async (store, connection) => {
-    console.error(`fanpulse: using the ${connection.where}`);
+  let connection = await openStore(options);
+  console.error(`fanpulse: using the ${connection.where}`);
+  try {
     while (!stop.signal.aborted) {
-      process.stdout.write(summarise(await runPass({ ...deps, store, now: new Date() })));
+      let report;
+      try {
+        report = await runPass({ ...deps, store: connection.store, now: new Date() });
+      } catch (error) {
+        // A joined store goes away when the process serving it ends: serve it ourselves, then retry.
+        if (!(error instanceof StoreError) || connection.owner) throw error;
+        await connection.close();
+        connection = await openStore(options);
+        console.error(`fanpulse: the store's server went away; now using the ${connection.where}`);
+        report = await runPass({ ...deps, store: connection.store, now: new Date() });
+      }
+      process.stdout.write(summarise(report));
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, config.poll.intervalMinutes * 60_000);
         stop.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
       });
     }
-  });
+  } finally {
+    await connection.close();
+  }
   return 'stopped\n';
 }
