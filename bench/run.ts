@@ -6,6 +6,7 @@ const benches: Record<string, () => Promise<{ main: () => Promise<void> }>> = {
   detect: () => import('./detect.ts'),
   feeds: () => import('./feeds.ts'),
   ingest: () => import('./ingest.ts'),
+  'poll-cost': () => import('./poll-cost.ts'),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
