@@ -49,6 +49,7 @@ export class FanpulseStack extends Stack {
     new CfnOutput(this, 'AlertTopicArn', { value: this.alerting.topic.topicArn, description: 'Alerts and alarms are published here' });
     new CfnOutput(this, 'ApiUrl', { value: this.queryApi.url, description: `GET <url>trends, alerts, sources (${settings.publicApi ? 'public' : 'IAM-signed requests'})` });
     new CfnOutput(this, 'DashboardUrl', { value: this.monitoring.dashboardUrl, description: 'Posts, petition mentions and sentiment per hour per topic' });
+    new CfnOutput(this, 'PollFunctionName', { value: this.polling.function.functionName, description: 'aws lambda invoke --function-name <this> out.json runs a pass now' });
     new CfnOutput(this, 'ReaderPolicyArn', { value: this.queryApi.readerPolicy.managedPolicyArn, description: 'Attach to a user or role to query the API and the table' });
   }
 }

@@ -57,9 +57,9 @@ describe('FanpulseStack', () => {
     for (const acknowledged of nag.suppressedViolations) expect(acknowledged.reason.length, acknowledged.acknowledgedAt).toBeGreaterThan(60);
   });
 
-  it('outputs what a user needs next: table, topic, API URL, dashboard URL, reader policy', () => {
+  it('outputs what a user needs next: table, topic, API URL, dashboard URL, reader policy, poll function', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
-    expect(Object.keys(outputs).filter((k) => !k.startsWith('CDK')).sort()).toEqual(['AlertTopicArn', 'ApiUrl', 'DashboardUrl', 'ReaderPolicyArn', 'TableName']);
+    expect(Object.keys(outputs).filter((k) => !k.startsWith('CDK')).sort()).toEqual(['AlertTopicArn', 'ApiUrl', 'DashboardUrl', 'PollFunctionName', 'ReaderPolicyArn', 'TableName']);
     expect(JSON.stringify(outputs.DashboardUrl!.Value)).toContain('.console.aws.amazon.com/cloudwatch/home?region=');
     expect(JSON.stringify(outputs.ApiUrl!.Value)).toContain('execute-api');
   });
