@@ -22,6 +22,8 @@ export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..
 
 /** Where bundled files land in the function: its task root. */
 export const TASK_ROOT = '/var/task';
+/** The monitor config's file name inside the bundles (FANPULSE_CONFIG_FILE points at it). */
+export const BUNDLED_CONFIG = 'fanpulse.config.json';
 
 export interface HouseFunctionProps {
   /** The handler module, relative to the project root, e.g. `lambdas/handlers/poll.ts` (exports `handler`). */

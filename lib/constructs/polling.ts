@@ -17,16 +17,13 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Alerting } from './alerting.ts';
-import { HouseFunction, TASK_ROOT, useTable } from './node-function.ts';
+import { BUNDLED_CONFIG, HouseFunction, TASK_ROOT, useTable } from './node-function.ts';
 
 /**
  * A pass's budget. Shorter than the pass lock's lease, so a live pass never loses its lock to the
  * next one; long enough for every source to time out once (poll.timeoutMs is at most 2 minutes).
  */
 export const POLL_TIMEOUT = Duration.minutes(5);
-
-/** The config's file name inside the bundles. */
-export const BUNDLED_CONFIG = 'fanpulse.config.json';
 
 export interface PollingProps {
   readonly table: ITable;

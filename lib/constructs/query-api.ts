@@ -11,8 +11,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { HouseFunction, TABLE_ACTIONS, TASK_ROOT, useTable } from './node-function.ts';
-import { BUNDLED_CONFIG } from './polling.ts';
+import { BUNDLED_CONFIG, HouseFunction, TABLE_ACTIONS, TASK_ROOT, useTable } from './node-function.ts';
 
 export const QUERY_PATHS = ['/trends', '/alerts', '/sources'] as const;
 
