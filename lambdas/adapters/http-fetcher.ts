@@ -62,8 +62,11 @@ export function createHttpFetcher(options: HttpFetcherOptions): Fetcher {
     for (let redirects = 0; ; redirects += 1) {
       const current = url;
       // One slot per hop: a redirect to another host must not hold this host's slot while it waits.
-      const hop = await limiter.run(current.host, () => fetchHop(current, headers));
+      const hop = await limiter.run(current.host, () => fetchHop(current, headers, request.form));
       if (hop.kind === 'done') return hop.response;
+      if (request.form) {
+        throw new FetchError('http-status', `HTTP ${hop.status} redirect in answer to a form POST to ${current.href}`, { status: hop.status, url: current.href });
+      }
       if (redirects >= maxRedirects) {
         throw new FetchError(
           'http-status',
@@ -75,7 +78,7 @@ export function createHttpFetcher(options: HttpFetcherOptions): Fetcher {
     }
   }
 
-  async function fetchHop(url: URL, headers: Record<string, string>): Promise<HopResult> {
+  async function fetchHop(url: URL, headers: Record<string, string>, form?: Record<string, string>): Promise<HopResult> {
     const controller = new AbortController();
     let timedOut = false;
     // One timer for headers and body together: a server that drips bytes is cut off like one that never answers.
@@ -84,7 +87,12 @@ export function createHttpFetcher(options: HttpFetcherOptions): Fetcher {
       controller.abort();
     }, options.timeoutMs);
     try {
-      const response = await fetch(url, { headers, redirect: 'manual', signal: controller.signal });
+      const response = await fetch(url, {
+        headers,
+        redirect: 'manual',
+        signal: controller.signal,
+        ...(form ? { method: 'POST', body: new URLSearchParams(form) } : {}),
+      });
       const { status } = response;
 
       if (REDIRECT_STATUSES.has(status)) {
@@ -126,6 +134,7 @@ export function createHttpFetcher(options: HttpFetcherOptions): Fetcher {
           contentType: response.headers.get('content-type'),
           etag: response.headers.get('etag'),
           lastModified: response.headers.get('last-modified'),
+          headers: Object.fromEntries(response.headers),
         },
       };
     } catch (error) {
@@ -162,7 +171,7 @@ function requestHeaders(request: FetchRequest, userAgent: string): Record<string
   };
   if (request.etag) headers['If-None-Match'] = request.etag;
   if (request.lastModified) headers['If-Modified-Since'] = request.lastModified;
-  return headers;
+  return { ...headers, ...request.headers };
 }
 
 function parseStartUrl(raw: string): URL {

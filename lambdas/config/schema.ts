@@ -33,15 +33,80 @@ const sourceBase = {
   topics: z.array(id).min(1, { error: 'needs at least one topic id from "topics"' }),
 };
 
+/** Replaces an API type's fixed host: a mirror, or a local server in tests. */
+const baseUrl = httpUrl.optional();
+const name = (what: string, example: string) =>
+  z
+    .string({ error: `must be the ${what}, e.g. "${example}"` })
+    .trim()
+    .min(1, { error: `must be the ${what}, e.g. "${example}"` });
+
 export const rssSourceSchema = z.strictObject({
   ...sourceBase,
   type: z.literal('rss'),
   url: httpUrl,
 });
 
-export const sourceSchema = z.discriminatedUnion('type', [rssSourceSchema], {
-  error: 'type must be one of: "rss"',
+export const redditSourceSchema = z
+  .strictObject({
+    ...sourceBase,
+    type: z.literal('reddit'),
+    subreddit: z
+      .string()
+      .regex(/^(r\/)?[A-Za-z0-9_]{2,21}$/, { error: 'must be a subreddit name like "BoschLegacy" (with or without "r/")' })
+      .transform((v) => v.replace(/^r\//, ''))
+      .optional(),
+    search: name('search query', 'bosch legacy').optional(),
+    include: z
+      .array(z.enum(['posts', 'comments'], { error: 'each entry must be "posts" or "comments"' }))
+      .min(1, { error: 'needs "posts", "comments" or both' })
+      .default(['posts', 'comments']),
+    baseUrl,
+  })
+  .refine((s) => (s.subreddit === undefined) !== (s.search === undefined), {
+    error: 'set exactly one of "subreddit" (a community) or "search" (a query across Reddit)',
+    path: ['subreddit'],
+  });
+
+export const mastodonSourceSchema = z.strictObject({
+  ...sourceBase,
+  type: z.literal('mastodon'),
+  instance: httpUrl,
+  tag: z
+    .string({ error: 'must be a hashtag without "#", e.g. "SaveBoschLegacy"' })
+    .regex(/^#?[\p{L}\p{N}_]+$/u, { error: 'must be a hashtag without "#", e.g. "SaveBoschLegacy"' })
+    .transform((v) => v.replace(/^#/, '')),
 });
+
+export const discourseSourceSchema = z.strictObject({
+  ...sourceBase,
+  type: z.literal('discourse'),
+  url: httpUrl,
+  category: z
+    .string()
+    .regex(/^[a-z0-9-]+\/\d+$/i, { error: 'must be "slug/id" as in the category URL /c/slug/id, e.g. "tv-shows/12"' })
+    .optional(),
+});
+
+export const lemmySourceSchema = z.strictObject({
+  ...sourceBase,
+  type: z.literal('lemmy'),
+  instance: httpUrl,
+  community: name('community name (optionally name@instance)', 'television@lemmy.world'),
+});
+
+export const hackernewsSourceSchema = z.strictObject({
+  ...sourceBase,
+  type: z.literal('hackernews'),
+  query: name('search query', 'bosch legacy'),
+  baseUrl,
+});
+
+export const sourceSchema = z.discriminatedUnion(
+  'type',
+  [rssSourceSchema, redditSourceSchema, mastodonSourceSchema, discourseSourceSchema, lemmySourceSchema, hackernewsSourceSchema],
+  { error: 'type must be one of: "rss", "reddit", "mastodon", "discourse", "lemmy", "hackernews"' },
+);
 
 export const pollSchema = z.strictObject({
   intervalMinutes: z.number().int().min(1).max(1440).default(15),
@@ -94,5 +159,7 @@ export const configSchema = z
 export type Config = z.output<typeof configSchema>;
 export type Topic = Config['topics'][number];
 export type SourceConfig = Config['sources'][number];
+export type SourceType = SourceConfig['type'];
+export type SourceOf<T extends SourceType> = Extract<SourceConfig, { type: T }>;
 export type PollSettings = Config['poll'];
 export type AlertSettings = Config['alerts'];

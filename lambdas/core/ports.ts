@@ -12,6 +12,10 @@ export interface FetchRequest {
   etag?: string | null;
   lastModified?: string | null;
   accept?: string;
+  /** Extra request headers (e.g. an API's Authorization). */
+  headers?: Record<string, string>;
+  /** A form POST instead of a GET (OAuth token requests); never redirected. */
+  form?: Record<string, string>;
 }
 
 export type FetchResponse =
@@ -25,6 +29,8 @@ export type FetchResponse =
       contentType: string | null;
       etag: string | null;
       lastModified: string | null;
+      /** Every response header, lower-case names (rate-limit headers, paging links). */
+      headers: Record<string, string>;
     };
 
 /** Polite HTTP GET shared by every source type; failures are thrown as FetchError with a kind. */

@@ -40,8 +40,14 @@ export function afterSuccess(state: SourceState, poll: SourcePoll, now: Date): S
   };
 }
 
+/** Backoff after a 429 that named no Retry-After: doubles per failure, from 5 minutes to 6 hours. */
+const RATE_LIMIT_BACKOFF_MS = { first: 5 * 60_000, max: 6 * 3_600_000 };
+
 export function afterFailure(state: SourceState, error: FetchError, now: Date): SourceState {
-  const retryAfterMs = error.details.retryAfterMs;
+  const rateLimited = error.details.status === 429;
+  const retryAfterMs =
+    error.details.retryAfterMs ??
+    (rateLimited ? Math.min(RATE_LIMIT_BACKOFF_MS.first * 2 ** state.consecutiveFailures, RATE_LIMIT_BACKOFF_MS.max) : undefined);
   return {
     ...state,
     health: 'failing',

@@ -182,7 +182,9 @@ async function emptyDir(dir: string): Promise<string> {
 /** The demo config with its sources pointed at the local feed server. */
 function atOrigin(config: Config, origin: string): Config {
   const sources = config.sources.map((source) =>
-    source.url.startsWith(PLACEHOLDER_ORIGIN) ? { ...source, url: `${origin}/${source.url.slice(PLACEHOLDER_ORIGIN.length)}` } : source,
+    source.type === 'rss' && source.url.startsWith(PLACEHOLDER_ORIGIN)
+      ? { ...source, url: `${origin}/${source.url.slice(PLACEHOLDER_ORIGIN.length)}` }
+      : source,
   );
   return { ...config, sources };
 }

@@ -81,7 +81,30 @@ describe('createHttpFetcher', () => {
         contentType: 'application/rss+xml; charset=utf-8',
         etag: '"v1"',
         lastModified: 'Thu, 27 Mar 2025 08:00:00 GMT',
+        headers: expect.objectContaining({ etag: '"v1"', 'content-type': 'application/rss+xml; charset=utf-8' }),
       });
+    });
+
+    it('sends extra request headers and hands back every response header', async () => {
+      server.route('/api', (_req, res) => res.writeHead(200, { 'X-Ratelimit-Remaining': '99' }).end('{}'));
+
+      const response = await fetcher().get({ url: `${server.url}/api`, headers: { Authorization: 'bearer t0ken' } });
+
+      expect(seen('/api').at(-1)?.headers.authorization).toBe('bearer t0ken');
+      expect(response.notModified === false && response.headers['x-ratelimit-remaining']).toBe('99');
+    });
+
+    it('posts a form when asked (OAuth token requests)', async () => {
+      let body = '';
+      server.route('/token', (req, res) => {
+        req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ method: req.method })));
+      });
+
+      const response = await fetcher().get({ url: `${server.url}/token`, form: { grant_type: 'client_credentials' } });
+
+      expect(response.notModified === false && JSON.parse(response.body.toString())).toEqual({ method: 'POST' });
+      expect(body).toBe('grant_type=client_credentials');
     });
 
     it('sends a descriptive User-Agent, feed types in Accept and the encodings it can decode', async () => {
