@@ -112,10 +112,8 @@ export async function main(): Promise<void> {
     const sources = createSources(config, createHttpFetcher(config.poll));
     const deps = { config, store, sources, sink: silentSink, log: { info: () => {}, warn: () => {} } };
     const passStart = performance.now();
-    const cpuStart = process.cpuUsage();
     const report = await runPass({ ...deps, now: NOW });
     const passMs = performance.now() - passStart;
-    const cpu = process.cpuUsage(cpuStart); console.log("cpu ms", (cpu.user + cpu.system) / 1000);
     const passWrites = counter.writes();
 
     // Unchanged feeds served again in full (this server sends no validators, so no 304 shortcut).
