@@ -23,7 +23,7 @@ export const alertsSchema = z
      * A second, longer window tested at the same time, so a slow ramp that never makes one hour
      * stand out still alerts. 0 turns it off; otherwise it must be longer than windowHours.
      */
-    rampWindowHours: wholeHours('rampWindowHours', 0, 24).default(6),
+    rampWindowHours: wholeHours('rampWindowHours', 0, 12).default(6),
     /**
      * Alert when the chance of a count at least this high, under the negative-binomial baseline,
      * is at most this. Smaller = fewer, surer alerts.
@@ -38,13 +38,16 @@ export const alertsSchema = z
       .number({ error: 'minCount must be a number' })
       .int({ error: 'minCount must be a whole number' })
       .min(1, { error: 'minCount must be at least 1' })
-      .default(5),
-    /** After an alert for a topic, no new alert for it until this many hours have passed. */
+      .default(6),
+    /**
+     * After an alert for a topic, no new alert for it until this many hours have passed: a wave of
+     * petition chatter is one e-mail, not one per pass while it lasts.
+     */
     cooldownHours: z
       .number({ error: 'cooldownHours must be a number of hours' })
       .min(0, { error: 'cooldownHours must be 0 or more' })
       .max(24 * 30, { error: 'cooldownHours must be at most 720 (30 days)' })
-      .default(6),
+      .default(12),
     /** Days of history whose same hour of day forms the seasonal baseline (the daily cycle). */
     seasonDays: z
       .number({ error: 'seasonDays must be a number of days' })
@@ -73,4 +76,4 @@ export const alertsSchema = z
 export type AlertSettings = z.output<typeof alertsSchema>;
 
 /** The product defaults, as `alerts: {}` in a config gives them. */
-export const defaultAlertSettings: AlertSettings = alertsSchema.parse({});
+export const defaultAlertSettings: Readonly<AlertSettings> = Object.freeze(alertsSchema.parse({}));
