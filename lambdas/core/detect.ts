@@ -19,7 +19,7 @@
 //   winsorised at CLIP_SIGMA standard deviations (a past spike raises the bar, but cannot set it
 //   alone). The baseline's own estimation error (few days, few counts) is added on top.
 // - Decision: a window alerts when its count reaches its threshold, the smallest count with
-//   P(X >= count) <= `maxPValue` that is also >= `minCount`; the most significant window is reported.
+//   P(X >= count) <= `maxPValue` that is also >= `minCount`; the shortest alerting window is reported.
 //   Cooldown is not applied here (the store's claimAlert and `backtest` apply `cooldownUntil`).
 // - With less than `minHistoryHours` of history before the longest window there is no trustworthy
 //   daily cycle: the short window alone is tested against a flat trailing mean with φ = 1 and
@@ -294,9 +294,15 @@ function evaluate(data: IndexedCounts, now: number, settings: AlertSettings): De
       pValue: negativeBinomialUpperTail(observed, baseline, dispersion),
     };
   });
-  // An alerting window beats a quiet one, then the smaller p-value; ties keep the shorter window.
+  // An alerting window beats a quiet one. Among alerting windows the shortest is reported: "30 in
+  // the last hour" is what an organiser acts on; the ramp window speaks only when the hour did not.
+  // Among quiet ones, the smallest p-value (the closest call) explains the verdict.
   const alerts = (t: WindowTest) => t.count >= t.threshold;
-  const decisive = tests.reduce((best, t) => (alerts(t) !== alerts(best) ? (alerts(t) ? t : best) : t.pValue < best.pValue ? t : best));
+  const decisive = tests.reduce((best, t) => {
+    if (alerts(t) !== alerts(best)) return alerts(t) ? t : best;
+    if (alerts(t)) return t.hours < best.hours ? t : best;
+    return t.pValue < best.pValue ? t : best;
+  });
   return { status: alerts(decisive) ? 'spike' : 'normal', ...decisive, basis, historyHours, tests };
 }
 
