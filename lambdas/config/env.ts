@@ -11,14 +11,38 @@ const endpoint = z.preprocess(
   z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:8000' }).optional(),
 );
 
-const envSchema = z.object({
-  /** Any DynamoDB endpoint (DynamoDB Local, a dynalite you run); unset = embedded or AWS. */
-  DYNAMODB_ENDPOINT: endpoint,
-  /** A deployed or existing table; unset = the embedded store's own table. */
-  FANPULSE_TABLE: optional,
-  AWS_REGION: optional,
-  AWS_DEFAULT_REGION: optional,
-});
+/** A Reddit app's id and secret (https://www.reddit.com/prefs/apps): the `reddit` sources read through OAuth. */
+const redditCredentials = {
+  REDDIT_CLIENT_ID: optional,
+  REDDIT_CLIENT_SECRET: optional,
+};
+
+// Half a pair would silently fall back to the public listings: say so instead.
+const bothOrNeither = (env: { REDDIT_CLIENT_ID?: string; REDDIT_CLIENT_SECRET?: string }, ctx: z.RefinementCtx) => {
+  if ((env.REDDIT_CLIENT_ID === undefined) !== (env.REDDIT_CLIENT_SECRET === undefined)) {
+    const missing = env.REDDIT_CLIENT_ID === undefined ? 'REDDIT_CLIENT_ID' : 'REDDIT_CLIENT_SECRET';
+    ctx.addIssue({ code: 'custom', path: [missing], message: 'set REDDIT_CLIENT_ID and REDDIT_CLIENT_SECRET together (or neither, for the public listings)' });
+  }
+};
+
+/** The Reddit app credentials when both are set. */
+export function redditCredentialsFrom(env: { REDDIT_CLIENT_ID?: string; REDDIT_CLIENT_SECRET?: string }) {
+  return env.REDDIT_CLIENT_ID !== undefined && env.REDDIT_CLIENT_SECRET !== undefined
+    ? { clientId: env.REDDIT_CLIENT_ID, clientSecret: env.REDDIT_CLIENT_SECRET }
+    : undefined;
+}
+
+const envSchema = z
+  .object({
+    /** Any DynamoDB endpoint (DynamoDB Local, a dynalite you run); unset = embedded or AWS. */
+    DYNAMODB_ENDPOINT: endpoint,
+    /** A deployed or existing table; unset = the embedded store's own table. */
+    FANPULSE_TABLE: optional,
+    AWS_REGION: optional,
+    AWS_DEFAULT_REGION: optional,
+    ...redditCredentials,
+  })
+  .superRefine(bothOrNeither);
 
 export type Env = z.output<typeof envSchema>;
 
@@ -40,10 +64,13 @@ const lambdaEnvSchema = z.object({
   AWS_REGION: optional,
 });
 
-const pollEnvSchema = lambdaEnvSchema.extend({
-  FANPULSE_TOPIC_ARN: required('the SNS topic alerts are published to'),
-  SNS_ENDPOINT: endpoint,
-});
+const pollEnvSchema = lambdaEnvSchema
+  .extend({
+    FANPULSE_TOPIC_ARN: required('the SNS topic alerts are published to'),
+    SNS_ENDPOINT: endpoint,
+    ...redditCredentials,
+  })
+  .superRefine(bothOrNeither);
 
 export type QueryEnv = z.output<typeof lambdaEnvSchema>;
 export type PollEnv = z.output<typeof pollEnvSchema>;

@@ -7,7 +7,7 @@ import { createHttpFetcher } from '../adapters/http-fetcher.ts';
 import { createSnsClient } from '../adapters/sns-client.ts';
 import { createSnsSink } from '../adapters/sns-sink.ts';
 import { createSources } from '../adapters/sources/create-source.ts';
-import type { PollEnv, QueryEnv } from '../config/env.ts';
+import { redditCredentialsFrom, type PollEnv, type QueryEnv } from '../config/env.ts';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import type { AlertSink, Source, Store } from '../core/ports.ts';
@@ -36,7 +36,7 @@ export async function wirePoll(env: PollEnv): Promise<PollWiring> {
   return {
     config,
     store,
-    sources: createSources(config, createHttpFetcher(config.poll)),
+    sources: createSources(config, createHttpFetcher(config.poll), { reddit: redditCredentialsFrom(env) }),
     sink: createSnsSink({ client: sns, topicArn: env.FANPULSE_TOPIC_ARN }),
   };
 }

@@ -6,6 +6,8 @@ import type { Fetcher, Source } from '../../core/ports.ts';
 import { createDiscourseSource } from './discourse.ts';
 import { createHackerNewsSource } from './hackernews.ts';
 import { createLemmySource } from './lemmy.ts';
+import { createMastodonSource } from './mastodon.ts';
+import { createRedditSource } from './reddit.ts';
 import { createRssSource } from './rss.ts';
 
 /** Credentials some source types can use, read from the environment by the caller. */
@@ -17,6 +19,10 @@ export function createSource(config: SourceConfig, fetcher: Fetcher, secrets: So
   switch (config.type) {
     case 'rss':
       return createRssSource(config, fetcher);
+    case 'reddit':
+      return createRedditSource(config, fetcher, secrets.reddit);
+    case 'mastodon':
+      return createMastodonSource(config, fetcher);
     case 'discourse':
       return createDiscourseSource(config, fetcher);
     case 'lemmy':

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createHttpFetcher } from '../../adapters/http-fetcher.ts';
 import { createLocalSink } from '../../adapters/local-sink.ts';
 import { createSources } from '../../adapters/sources/create-source.ts';
+import { readEnv, redditCredentialsFrom } from '../../config/env.ts';
 import type { Config } from '../../config/schema.ts';
 import { runPass, type PassLog, type PassReport } from '../../core/pipeline.ts';
 import { StoreError } from '../../core/errors.ts';
@@ -45,7 +46,7 @@ export function passDeps(config: Config, options: CommonOptions) {
   const fetcher = createHttpFetcher(config.poll);
   return {
     config,
-    sources: createSources(config, fetcher),
+    sources: createSources(config, fetcher, { reddit: redditCredentialsFrom(readEnv()) }),
     sink: createLocalSink({ file: join(dataDir(options), 'alerts.jsonl'), out: process.stderr }),
     log,
   };
