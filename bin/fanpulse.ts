@@ -67,11 +67,14 @@ command('detect', 'backtest the spike detector over a timestamp,count CSV series
   .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('json'))
   .addOption(configOption());
 
-command('inspect', 'show what the pipeline makes of one feed (URL or file), storing nothing', () => import('../lambdas/cli/commands/inspect.ts'))
-  .argument('<url-or-file>', 'a feed URL or a local file')
-  .addOption(new Option('--type <type>', 'source type').choices(['rss']).default('rss'))
+command('inspect', 'show what the pipeline makes of one source (a feed URL or file, or an API source), storing nothing', () =>
+  import('../lambdas/cli/commands/inspect.ts'),
+)
+  .argument('<target>', 'rss: a feed URL or file; reddit: r/NAME or a search; mastodon: https://HOST/tags/TAG; discourse: the forum URL; lemmy: https://HOST/c/COMMUNITY; hackernews: a query')
+  .addOption(new Option('--type <type>', 'source type').choices(['rss', 'reddit', 'mastodon', 'discourse', 'lemmy', 'hackernews']).default('rss'))
   .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
-  .addOption(configOption());
+  .addOption(configOption())
+  .addOption(nowOption());
 
 command('demo', 'the offline demo: local fixture feeds → poll → trends, chart and an alert', () => import('../lambdas/cli/commands/demo.ts'))
   .addOption(new Option('--data-dir <dir>', 'where the demo keeps its store (default: a fresh temp folder)'));

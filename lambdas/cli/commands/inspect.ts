@@ -3,15 +3,21 @@
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { createHttpFetcher } from '../../adapters/http-fetcher.ts';
+import { createSource } from '../../adapters/sources/create-source.ts';
+import { readEnv, redditCredentialsFrom } from '../../config/env.ts';
+import type { Config, SourceType } from '../../config/schema.ts';
+import { initialSourceState } from '../../core/source-health.ts';
+import type { Post } from '../../core/types.ts';
+import { sourceForTarget } from '../inspect-target.ts';
 import { UsageError } from '../../core/errors.ts';
 import { compileTopics } from '../../core/match.ts';
 import { readFeed } from '../../core/normalise.ts';
 import { analysePost } from '../../core/analyse.ts';
-import { readConfig, type CommonOptions } from '../context.ts';
+import { clock, readConfig, type CommonOptions } from '../context.ts';
 import { renderJson, renderTable, type Column } from '../format.ts';
 
 interface InspectOptions extends CommonOptions {
-  type?: 'rss';
+  type?: SourceType;
   format?: 'table' | 'json';
 }
 
@@ -50,10 +56,26 @@ async function load(target: string, poll: Parameters<typeof createHttpFetcher>[0
   }
 }
 
+/** The API types read what a first poll would: the source's newest items, storing nothing. */
+async function pollOnce(type: Exclude<SourceType, 'rss'>, target: string, config: Config, now: Date): Promise<Post[]> {
+  const source = createSource(
+    sourceForTarget(type, target, config.topics.map((t) => t.id)),
+    createHttpFetcher(config.poll),
+    { reddit: redditCredentialsFrom(readEnv()) },
+  );
+  return (await source.poll(initialSourceState('inspect'), now)).posts;
+}
+
 export async function run(options: InspectOptions, target: string): Promise<string> {
   const config = await readConfig(options);
-  const document = await load(target, config.poll);
-  const posts = readFeed(document.body, document.contentType, { sourceId: 'inspect', feedUrl: document.url });
+  const type = options.type ?? 'rss';
+  let posts: Post[];
+  if (type === 'rss') {
+    const document = await load(target, config.poll);
+    posts = readFeed(document.body, document.contentType, { sourceId: 'inspect', feedUrl: document.url });
+  } else {
+    posts = await pollOnce(type, target, config, clock(options));
+  }
   const matcher = compileTopics(config.topics);
   const topicIds = config.topics.map((t) => t.id);
   const rows: InspectedPost[] = posts.map((post) => {
