@@ -17,6 +17,7 @@ import { CATCH_UP_DAYS } from '../../core/place.ts';
 import type { Fetcher, Source } from '../../core/ports.ts';
 import { DAY_MS } from '../../core/time.ts';
 import type { Post } from '../../core/types.ts';
+import { readCursor } from './api-shape.ts';
 import { getJson, type AccessHints, type ApiAnswer } from './api-json.ts';
 import { rateLimitSpent } from './rate-limit.ts';
 
@@ -139,16 +140,11 @@ export function createMastodonSource(config: MastodonSourceConfig, fetcher: Fetc
 }
 
 function parseCursor(raw: string | null, target: string): MastodonCursor | null {
-  if (raw === null) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    return null;
-  }
-  const cursor = cursorSchema.safeParse(json);
   // Unreadable, or kept for another instance or tag: a first run.
-  return cursor.success && cursor.data.for === target ? cursor.data : null;
+  return readCursor(raw, (value) => {
+    const cursor = cursorSchema.safeParse(value);
+    return cursor.success && cursor.data.for === target ? cursor.data : null;
+  });
 }
 
 function readTimeline(answer: ApiAnswer): Status[] {

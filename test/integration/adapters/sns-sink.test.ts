@@ -6,34 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSnsSink } from '../../../lambdas/adapters/sns-sink.ts';
 import { formatAlertMessage } from '../../../lambdas/core/alert-message.ts';
 import { AlertDeliveryError } from '../../../lambdas/core/errors.ts';
-import type { SpikeAlert } from '../../../lambdas/core/types.ts';
+import { sampleAlert } from '../../helpers/alerts.ts';
 import { startFauxqsTopic, type FauxqsTopic } from '../../helpers/fauxqs.ts';
 
-function alert(overrides: Partial<SpikeAlert> = {}): SpikeAlert {
-  return {
-    id: 'bosch-legacy#petition-spike#2025-03-27T14:00:00.000Z',
-    topic: 'bosch-legacy',
-    topicName: 'Bosch: Legacy',
-    kind: 'petition-spike',
-    windowStart: '2025-03-27T14:00:00.000Z',
-    windowEnd: '2025-03-27T15:00:00.000Z',
-    count: 31,
-    baseline: 0.4,
-    threshold: 6,
-    pValue: 1.2e-12,
-    sentimentMean: 1.8,
-    positive: 20,
-    negative: 3,
-    neutral: 8,
-    topPosts: [
-      { title: 'Sign the petition', link: 'https://www.change.org/p/save-bosch-legacy', score: 3, petition: true },
-    ],
-    detectedAt: '2025-03-27T15:02:11.000Z',
-    status: 'pending',
-    sentAt: null,
-    ...overrides,
-  };
-}
+const alert = sampleAlert;
 
 /** A loopback port with nothing listening on it. */
 async function closedPort(): Promise<number> {

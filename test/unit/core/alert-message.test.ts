@@ -2,38 +2,18 @@ import { describe, expect, it } from 'vitest';
 
 import { formatAlertMessage, SUBJECT_MAX_LENGTH } from '../../../lambdas/core/alert-message.ts';
 import type { SpikeAlert } from '../../../lambdas/core/types.ts';
+import { sampleAlert } from '../../helpers/alerts.ts';
 
-function alert(overrides: Partial<SpikeAlert> = {}): SpikeAlert {
-  return {
-    id: 'bosch-legacy#petition-spike#2025-03-27T14:00:00.000Z',
-    topic: 'bosch-legacy',
-    topicName: 'Bosch: Legacy',
-    kind: 'petition-spike',
-    windowStart: '2025-03-27T14:00:00.000Z',
-    windowEnd: '2025-03-27T15:00:00.000Z',
-    count: 31,
-    baseline: 0.4,
-    threshold: 6,
+// The formatting tests need a second top post without a link, and a p-value with more digits.
+const alert = (overrides: Partial<SpikeAlert> = {}): SpikeAlert =>
+  sampleAlert({
     pValue: 1.234e-12,
-    sentimentMean: 1.8,
-    positive: 20,
-    negative: 3,
-    neutral: 8,
     topPosts: [
-      {
-        title: 'Sign the petition to save Bosch: Legacy',
-        link: 'https://www.change.org/p/save-bosch-legacy',
-        score: 3,
-        petition: true,
-      },
+      { title: 'Sign the petition to save Bosch: Legacy', link: 'https://www.change.org/p/save-bosch-legacy', score: 3, petition: true },
       { title: 'Bosch Pit is buzzing\nafter the finale', link: null, score: -1, petition: false },
     ],
-    detectedAt: '2025-03-27T15:02:11.000Z',
-    status: 'pending',
-    sentAt: null,
     ...overrides,
-  };
-}
+  });
 
 const PRINTABLE_ASCII = /^[\x20-\x7E]+$/;
 
