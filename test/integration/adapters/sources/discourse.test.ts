@@ -9,11 +9,11 @@ import { createHttpFetcher } from '../../../../lambdas/adapters/http-fetcher.ts'
 import { createDiscourseSource, type DiscourseLimits } from '../../../../lambdas/adapters/sources/discourse.ts';
 import { createSource } from '../../../../lambdas/adapters/sources/create-source.ts';
 import { sourceSchema } from '../../../../lambdas/config/schema.ts';
-import { FetchError } from '../../../../lambdas/core/errors.ts';
 import type { Source } from '../../../../lambdas/core/ports.ts';
-import { afterSuccess, initialSourceState } from '../../../../lambdas/core/source-health.ts';
-import type { Post, SourceState } from '../../../../lambdas/core/types.ts';
+import { initialSourceState } from '../../../../lambdas/core/source-health.ts';
+import type { Post } from '../../../../lambdas/core/types.ts';
 import { startTestServer, type TestServer } from '../../../helpers/http-server.ts';
+import { failure, pass } from '../../../helpers/source-poll.ts';
 
 type Json = Record<string, unknown>;
 const fixture = (name: string): Json => JSON.parse(readFileSync(new URL(`../../../fixtures/discourse/${name}`, import.meta.url), 'utf8')) as Json;
@@ -117,22 +117,7 @@ function categorySource(limits: Partial<DiscourseLimits> = {}, url = forum): Sou
   return createDiscourseSource({ id: 'tv', url, category: 'tv-shows/12' }, fetcher(), limits);
 }
 
-/** One pass as the pipeline runs it: the posts, and the state the store would keep. */
-async function pass(source: Source, state: SourceState, now: Date): Promise<{ posts: Post[]; state: SourceState }> {
-  const poll = await source.poll(state, now);
-  return { posts: poll.posts, state: afterSuccess(state, poll, now) };
-}
 
-async function failure(promise: Promise<unknown>): Promise<FetchError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected the poll to fail');
-    },
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(FetchError);
-  return error as FetchError;
-}
 
 /** The post a forum post becomes, written out by hand from the fixture. */
 function expected(id: number, path: string, author: string, title: string, text: string, published: string, sourceId = 'forum'): Post {

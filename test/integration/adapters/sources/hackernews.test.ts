@@ -9,11 +9,11 @@ import { createHttpFetcher } from '../../../../lambdas/adapters/http-fetcher.ts'
 import { createSource } from '../../../../lambdas/adapters/sources/create-source.ts';
 import { createHackerNewsSource, type HackerNewsLimits } from '../../../../lambdas/adapters/sources/hackernews.ts';
 import { sourceSchema } from '../../../../lambdas/config/schema.ts';
-import { FetchError } from '../../../../lambdas/core/errors.ts';
 import type { Source } from '../../../../lambdas/core/ports.ts';
-import { afterSuccess, initialSourceState } from '../../../../lambdas/core/source-health.ts';
-import type { Post, SourceState } from '../../../../lambdas/core/types.ts';
+import { initialSourceState } from '../../../../lambdas/core/source-health.ts';
+import type { Post } from '../../../../lambdas/core/types.ts';
 import { startTestServer, type TestServer } from '../../../helpers/http-server.ts';
+import { failure, pass } from '../../../helpers/source-poll.ts';
 
 type Json = Record<string, unknown>;
 const fixture = (name: string): Json => JSON.parse(readFileSync(new URL(`../../../fixtures/hackernews/${name}`, import.meta.url), 'utf8')) as Json;
@@ -108,21 +108,7 @@ function hnSource(limits: Partial<HackerNewsLimits> = {}, baseUrl = server.url, 
   return createHackerNewsSource({ id: 'hn', query, baseUrl }, fetcher(), limits);
 }
 
-async function pass(source: Source, state: SourceState, now: Date): Promise<{ posts: Post[]; state: SourceState }> {
-  const poll = await source.poll(state, now);
-  return { posts: poll.posts, state: afterSuccess(state, poll, now) };
-}
 
-async function failure(promise: Promise<unknown>): Promise<FetchError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected the poll to fail');
-    },
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(FetchError);
-  return error as FetchError;
-}
 
 /** The window a request asked for: after < created_at_i <= upTo, and which page. */
 const windows = () => asked.map((params) => `${params.get('numericFilters')} page=${params.get('page')}`);

@@ -7,12 +7,12 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpFetcher } from '../../../../lambdas/adapters/http-fetcher.ts';
 import { createMastodonSource, type MastodonSourceOptions } from '../../../../lambdas/adapters/sources/mastodon.ts';
-import { FetchError } from '../../../../lambdas/core/errors.ts';
 import { readFeed } from '../../../../lambdas/core/normalise.ts';
-import type { Source, SourcePoll } from '../../../../lambdas/core/ports.ts';
-import { afterFailure, afterSuccess, initialSourceState, isDeferred } from '../../../../lambdas/core/source-health.ts';
-import type { Post, SourceState } from '../../../../lambdas/core/types.ts';
+import type { Source } from '../../../../lambdas/core/ports.ts';
+import { afterFailure, initialSourceState, isDeferred } from '../../../../lambdas/core/source-health.ts';
+import type { Post } from '../../../../lambdas/core/types.ts';
 import { startTestServer, type TestServer } from '../../../helpers/http-server.ts';
+import { failure, pass } from '../../../helpers/source-poll.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../../../fixtures/mastodon/${name}`, import.meta.url), 'utf8');
 
@@ -173,21 +173,7 @@ afterEach(async () => {
 const source = (options: MastodonSourceOptions = {}, tag = 'SaveBoschLegacy'): Source =>
   createMastodonSource({ id: SOURCE_ID, instance: mastodon.url, tag }, fetcher, options);
 
-async function pass(from: Source, state: SourceState, now: Date): Promise<{ poll: SourcePoll; state: SourceState }> {
-  const poll = await from.poll(state, now);
-  return { poll, state: afterSuccess(state, poll, now) };
-}
 
-async function failure(promise: Promise<unknown>): Promise<FetchError> {
-  const error = await promise.then(
-    (value) => {
-      throw new Error(`expected a FetchError, got ${JSON.stringify(value)}`);
-    },
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(FetchError);
-  return error as FetchError;
-}
 
 const fresh = () => initialSourceState(SOURCE_ID);
 

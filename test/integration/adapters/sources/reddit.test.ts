@@ -17,12 +17,12 @@ import {
   type RedditSourceConfig,
   type RedditSourceOptions,
 } from '../../../../lambdas/adapters/sources/reddit.ts';
-import { FetchError } from '../../../../lambdas/core/errors.ts';
 import { readFeed } from '../../../../lambdas/core/normalise.ts';
-import type { Source, SourcePoll } from '../../../../lambdas/core/ports.ts';
-import { afterFailure, afterSuccess, initialSourceState, isDeferred } from '../../../../lambdas/core/source-health.ts';
-import type { Post, SourceState } from '../../../../lambdas/core/types.ts';
+import type { SourcePoll } from '../../../../lambdas/core/ports.ts';
+import { afterFailure, initialSourceState, isDeferred } from '../../../../lambdas/core/source-health.ts';
+import type { Post } from '../../../../lambdas/core/types.ts';
 import { startTestServer, type TestServer } from '../../../helpers/http-server.ts';
+import { failure, pass } from '../../../helpers/source-poll.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../../../fixtures/reddit/${name}`, import.meta.url), 'utf8');
 const packageVersion = (JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -248,22 +248,7 @@ const subreddit = (overrides: Partial<RedditSourceConfig> = {}): RedditSourceCon
   ...overrides,
 });
 
-/** Polls like a pass does: the stored state in, the state the store would keep out. */
-async function pass(source: Source, state: SourceState, now: Date): Promise<{ poll: SourcePoll; state: SourceState }> {
-  const poll = await source.poll(state, now);
-  return { poll, state: afterSuccess(state, poll, now) };
-}
 
-async function failure(promise: Promise<unknown>): Promise<FetchError> {
-  const error = await promise.then(
-    (value) => {
-      throw new Error(`expected a FetchError, got ${JSON.stringify(value)}`);
-    },
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(FetchError);
-  return error as FetchError;
-}
 
 const fresh = () => initialSourceState(SOURCE_ID);
 const ids = (poll: SourcePoll) => poll.posts.map((p) => p.id);
