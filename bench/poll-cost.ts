@@ -110,7 +110,7 @@ const usd = (n: number) => `$${n.toFixed(n < 0.1 ? 3 : 2)}`;
 
 export async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'fanpulse-cost-'));
-  const shipped = JSON.parse(await readFile(SHIPPED_CONFIG, 'utf8')) as { sources: { id: string; url: string }[] };
+  const shipped = JSON.parse(await readFile(SHIPPED_CONFIG, 'utf8')) as { sources: { id: string; topics: string[] }[] };
   const now = Date.now();
   const extra = new Map<string, FeedEntry[]>();
   const server = await startTestServer();
@@ -123,7 +123,9 @@ export async function main(): Promise<void> {
   try {
     // The shipped config, its sources served locally.
     const configFile = join(dir, 'fanpulse.config.json');
-    await writeFile(configFile, JSON.stringify({ ...shipped, sources: shipped.sources.map((s) => ({ ...s, url: `${server.url}/${s.id}.xml` })) }));
+    // Every source is modelled as a feed of its own (an API source makes about as many requests per pass).
+    const asFeeds = shipped.sources.map(({ id, topics }) => ({ id, type: 'rss', topics, url: `${server.url}/${id}.xml` }));
+    await writeFile(configFile, JSON.stringify({ ...shipped, sources: asFeeds }));
     const { app, stack } = await createFanpulseApp({ outdir: join(dir, 'cdk.out'), context: { config: configFile, 'aws:cdk:enable-asset-metadata': true } });
     app.synth();
     const template = JSON.parse(await readFile(join(dir, 'cdk.out', `${stack.stackName}.template.json`), 'utf8')) as {
