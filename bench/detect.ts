@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { defaultAlertSettings, type AlertSettings } from '../lambdas/config/alerts-schema.ts';
 import { backtest, detectSpike } from '../lambdas/core/detect.ts';
-import { HOUR_MS, hourStartOf, parseSeriesCsv, parseSeriesTimestamp, type HourlyCount } from '../lambdas/core/series.ts';
+import { parseSeriesCsv, parseSeriesTimestamp, type HourlyCount } from '../lambdas/core/series.ts';
+import { HOUR_MS, hourStart } from '../lambdas/core/time.ts';
 import { referencePath } from './reference.ts';
 
 const DAY_HOURS = 24;
@@ -186,7 +187,7 @@ function nabHourly(csv: string): HourlyCount[] {
   const rowsPerHour = new Map<number, number>();
   for (const line of csv.split(/\r?\n/).slice(1)) {
     const ts = line.trim() ? parseSeriesTimestamp(line.split(',')[0]!) : null;
-    if (ts !== null) rowsPerHour.set(hourStartOf(ts), (rowsPerHour.get(hourStartOf(ts)) ?? 0) + 1);
+    if (ts !== null) rowsPerHour.set(hourStart(ts), (rowsPerHour.get(hourStart(ts)) ?? 0) + 1);
   }
   const series = parseSeriesCsv(csv);
   while (series.length && (rowsPerHour.get(series[0]!.hourStart) ?? 0) < 12) series.shift();

@@ -27,7 +27,8 @@
 //   MIN_FALLBACK_HISTORY_HOURS of history the answer is 'insufficient-data'.
 
 import type { AlertSettings } from '../config/alerts-schema.ts';
-import { HOUR_MS, type HourlyCount } from './series.ts';
+import type { HourlyCount } from './series.ts';
+import { HOUR_MS } from './time.ts';
 import { negativeBinomialUpperTail } from './stats/negative-binomial.ts';
 
 export type { HourlyCount };

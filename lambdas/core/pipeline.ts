@@ -7,6 +7,7 @@ import type { Config } from '../config/schema.ts';
 import { evaluateTopic } from './alerting.ts';
 import { FetchError } from './errors.ts';
 import { analysePost } from './analyse.ts';
+import { cooldownUntil } from './detect.ts';
 import { mapConcurrent } from './map-concurrent.ts';
 import { compileTopics, type TopicMatcher } from './match.ts';
 import { placePost } from './place.ts';
@@ -124,7 +125,7 @@ async function runLockedPass({ config, store, sources, sink, now, log }: PassDep
   const alertsRaised: SpikeAlert[] = [];
   for (const topic of config.topics) {
     const alert = await evaluateTopic({ topic, store, settings: config.alerts, now });
-    if (alert && (await store.claimAlert(alert, new Date(now.getTime() + config.alerts.cooldownHours * 3_600_000).toISOString()))) {
+    if (alert && (await store.claimAlert(alert, new Date(cooldownUntil(now.getTime(), config.alerts)).toISOString()))) {
       log.info(`spike on ${topic.id}: ${alert.count} petition mentions (baseline ${alert.baseline.toFixed(1)})`);
       alertsRaised.push(alert);
     }

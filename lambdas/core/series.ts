@@ -1,8 +1,7 @@
 // A `timestamp,count` CSV (what `fanpulse detect --series` reads) turned into hourly counts.
 
 import { UsageError } from './errors.ts';
-
-export const HOUR_MS = 3_600_000;
+import { hourStart } from './time.ts';
 
 /** Mentions in one UTC clock hour. A series lists only some hours: a missing hour means 0. */
 export interface HourlyCount {
@@ -21,11 +20,6 @@ export class SeriesFormatError extends UsageError {
   ) {
     super(`line ${line}: ${message}`, options);
   }
-}
-
-/** Start of the UTC clock hour that contains `ms`. */
-export function hourStartOf(ms: number): number {
-  return Math.floor(ms / HOUR_MS) * HOUR_MS;
 }
 
 // ISO-8601 with "T", or the "YYYY-MM-DD HH:MM:SS" that spreadsheets and NAB write; no zone = UTC.
@@ -91,7 +85,7 @@ export function parseSeriesCsv(text: string): HourlyCount[] {
     }
     const count = Number(countText);
     if (!Number.isSafeInteger(count)) throw new SeriesFormatError(lineNo, `count "${countText}" is too large`);
-    const hour = hourStartOf(ts);
+    const hour = hourStart(ts);
     hours.set(hour, (hours.get(hour) ?? 0) + count);
   });
   return [...hours.entries()].sort(([a], [b]) => a - b).map(([hourStart, count]) => ({ hourStart, count }));
