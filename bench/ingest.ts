@@ -7,11 +7,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import dynalite from 'dynalite';
-import type { AddressInfo } from 'node:net';
 import { createDocumentClient } from '../lambdas/adapters/dynamo-client.ts';
 import { createDynamoStore } from '../lambdas/adapters/dynamo-store.ts';
 import { createHttpFetcher } from '../lambdas/adapters/http-fetcher.ts';
+import { startDynalite } from '../lambdas/adapters/local-dynamo.ts';
 import { createSources } from '../lambdas/adapters/sources/create-source.ts';
 import { parseConfig } from '../lambdas/config/load.ts';
 import { runPass } from '../lambdas/core/pipeline.ts';
@@ -66,9 +65,7 @@ const silentSink: AlertSink = { send: async () => {} };
 
 export async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'fanpulse-bench-'));
-  const server = dynalite({ path: join(dir, 'db'), createTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { endpoint, close: closeDynalite } = await startDynalite(join(dir, 'db'));
   const feeds = await startTestServer();
   const bodies = Array.from({ length: FEEDS }, (_, f) => feedBody(f));
   bodies.forEach((body, f) => feeds.route(`/feed-${f}.xml`, (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(body)));
@@ -135,8 +132,7 @@ export async function main(): Promise<void> {
     client.destroy();
   } finally {
     await feeds.close();
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeDynalite();
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -6,10 +6,10 @@
 
 import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import dynalite from 'dynalite';
 import { StoreError } from '../core/errors.ts';
+import { listenOnLoopback, type LoopbackServer } from './loopback-server.ts';
 
 export interface LocalDynamo {
   endpoint: string;
@@ -92,17 +92,14 @@ export async function openLocalDynamo(dataDir: string): Promise<LocalDynamo> {
 
 async function startServer(dataDir: string, recordFile: string, lockFile: string): Promise<LocalDynamo> {
   const server: Server = dynalite({ path: join(dataDir, 'db'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  let listening: LoopbackServer;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
+    listening = await listenOnLoopback(server);
   } catch (cause) {
     await rm(lockFile, { force: true });
     throw new StoreError(`could not start the embedded store in ${dataDir}: ${(cause as Error).message}`, { cause });
   }
-  const { port } = server.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = listening.url;
   await writeFile(recordFile, JSON.stringify({ endpoint, pid: process.pid } satisfies ServerRecord));
   let closed = false;
   const close = async () => {
@@ -113,24 +110,14 @@ async function startServer(dataDir: string, recordFile: string, lockFile: string
     const deadline = Date.now() + JOINED_CLIENTS_GRACE_MS;
     while (Date.now() < deadline && (await openConnections(server)) > 0) await sleep(100);
     await rm(recordFile, { force: true });
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await listening.close();
     await rm(lockFile, { force: true });
   };
   return { endpoint, owner: true, close };
 }
 
-/** An in-memory dynalite for tests and benchmarks. */
-export async function startMemoryDynamo(): Promise<{ endpoint: string; close(): Promise<void> }> {
-  const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+/** A dynalite for tests and benchmarks: in memory, or on disk under `path`. */
+export async function startDynalite(path?: string): Promise<{ endpoint: string; close(): Promise<void> }> {
+  const { url, close } = await listenOnLoopback(dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }));
+  return { endpoint: url, close };
 }

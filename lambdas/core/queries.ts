@@ -38,12 +38,16 @@ export function planTrends(config: Config, params: TrendsParams, now: Date): Tre
   };
 }
 
-export async function readTrends(store: Store, config: Config, params: TrendsParams, now: Date): Promise<TrendBucket[]> {
-  const { topics, range, since, until } = planTrends(config, params, now);
+export const readTrends = (store: Store, config: Config, params: TrendsParams, now: Date): Promise<TrendBucket[]> =>
+  readPlannedTrends(store, planTrends(config, params, now), params.bucket);
+
+/** Reads a checked plan (`planTrends`), so a caller can reject a bad query before opening the store. */
+export async function readPlannedTrends(store: Store, plan: TrendsPlan, bucket: TrendsParams['bucket']): Promise<TrendBucket[]> {
+  const { topics, source, range, since, until } = plan;
   const series = await Promise.all(
     topics.map(async (topic) => {
-      const hourly = await store.queryTrends({ topic, source: params.source, since, until });
-      return shapeSeries(hourly, { topic, source: params.source ?? null }, range, params.bucket);
+      const hourly = await store.queryTrends({ topic, source, since, until });
+      return shapeSeries(hourly, { topic, source: source ?? null }, range, bucket);
     }),
   );
   return series.flat();

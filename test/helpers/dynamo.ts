@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../lambdas/adapters/dynamo-client.ts';
 import { createDynamoStore } from '../../lambdas/adapters/dynamo-store.ts';
-import { startMemoryDynamo } from '../../lambdas/adapters/local-dynamo.ts';
+import { startDynalite } from '../../lambdas/adapters/local-dynamo.ts';
 import type { Store } from '../../lambdas/core/ports.ts';
 
 export interface TestDynamo {
@@ -16,7 +16,7 @@ export interface TestDynamo {
 }
 
 export async function startTestDynamo(): Promise<TestDynamo> {
-  const server = await startMemoryDynamo();
+  const server = await startDynalite();
   const client = createDocumentClient({ endpoint: server.endpoint });
   return {
     endpoint: server.endpoint,

@@ -1,7 +1,7 @@
 // Starts a real HTTP server on 127.0.0.1 for a test, with routes as plain handlers.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../../lambdas/adapters/loopback-server.ts';
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => unknown;
 
@@ -31,16 +31,6 @@ export async function startTestServer(routes: Record<string, Route> = {}): Promi
       res.end(String(error));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    route: (path, handler) => void table.set(path, handler),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const { url, close } = await listenOnLoopback(server);
+  return { url, requests, route: (path, handler) => void table.set(path, handler), close };
 }

@@ -5,7 +5,6 @@
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { Writable } from 'node:stream';
@@ -26,6 +25,7 @@ import { PACKAGE_ROOT } from '../context.ts';
 import { fixed, renderTable, type Column } from '../format.ts';
 import { connectStore } from '../store-connection.ts';
 import { summarise } from './poll.ts';
+import { listenOnLoopback, type LoopbackServer } from '../../adapters/loopback-server.ts';
 
 export interface DemoOptions {
   dataDir?: string;
@@ -51,7 +51,7 @@ const CONTENT_TYPES: Record<string, string> = {
 export async function run(options: DemoOptions): Promise<string> {
   const keep = options.dataDir !== undefined;
   const dataDir = keep ? await emptyDir(resolve(options.dataDir!)) : await mkdtemp(join(tmpdir(), 'fanpulse-demo-'));
-  let server: FeedServer | undefined;
+  let server: LoopbackServer | undefined;
   try {
     server = await serveFeeds(join(DEMO_DIR, 'feeds'));
     const config = atOrigin(await loadConfig(DEMO_CONFIG), server.url);
@@ -189,13 +189,8 @@ function atOrigin(config: Config, origin: string): Config {
   return { ...config, sources };
 }
 
-interface FeedServer {
-  url: string;
-  close(): Promise<void>;
-}
-
 /** Serves a folder's files under /feeds/ like a polite feed host: an ETag per file, 304 when it matches. */
-async function serveFeeds(dir: string): Promise<FeedServer> {
+async function serveFeeds(dir: string): Promise<LoopbackServer> {
   const files = new Map<string, { body: Buffer; etag: string; type: string }>();
   for (const name of await readdir(dir)) {
     const body = await readFile(join(dir, name));
@@ -209,19 +204,7 @@ async function serveFeeds(dir: string): Promise<FeedServer> {
     if (validators.includes(file.etag)) return void res.writeHead(304, { etag: file.etag }).end();
     res.writeHead(200, { 'content-type': file.type, etag: file.etag }).end(file.body);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOnLoopback(server);
 }
 
 /** The pass's progress notes would interleave with the story; warnings (a feed that failed) still show. */

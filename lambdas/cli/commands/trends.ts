@@ -1,6 +1,6 @@
 // `fanpulse trends`: volume, sentiment and petition mentions per hour or day.
 
-import { planTrends, readTrends } from '../../core/queries.ts';
+import { planTrends, readPlannedTrends } from '../../core/queries.ts';
 import { parseParams, trendsParamsSchema } from '../../core/query-params.ts';
 import { clock, readConfig, withStore, type CommonOptions } from '../context.ts';
 import { renderCsv, renderJson, renderTable } from '../format.ts';
@@ -11,8 +11,8 @@ export async function run(options: CommonOptions & Record<string, string | undef
   const params = parseParams(trendsParamsSchema, flags);
   const config = await readConfig(options);
   const now = clock(options);
-  planTrends(config, params, now); // a bad topic or range fails before the store starts
-  const buckets = await withStore(options, (store) => readTrends(store, config, params, now));
+  const plan = planTrends(config, params, now); // a bad topic or range fails before the store starts
+  const buckets = await withStore(options, (store) => readPlannedTrends(store, plan, params.bucket));
   if (params.format === 'json') return renderJson(buckets);
   if (params.format === 'csv') return renderCsv(buckets, columns);
   // A table is for reading: hours nobody posted in are left out (JSON and CSV keep them for charts).
