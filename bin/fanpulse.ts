@@ -3,6 +3,7 @@
 
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, FanpulseError, UsageError } from '../lambdas/core/errors.ts';
+import { SOURCE_TYPES } from '../lambdas/config/schema.ts';
 
 // Each command declares the options it reads; commander has checked their presence and choices.
 type CommandModule = { run(options: never, ...args: string[]): Promise<string> };
@@ -71,7 +72,7 @@ command('inspect', 'show what the pipeline makes of one source (a feed URL or fi
   import('../lambdas/cli/commands/inspect.ts'),
 )
   .argument('<target>', 'rss: a feed URL or file; reddit: r/NAME or a search; mastodon: https://HOST/tags/TAG; discourse: the forum URL; lemmy: https://HOST/c/COMMUNITY; hackernews: a query')
-  .addOption(new Option('--type <type>', 'source type').choices(['rss', 'reddit', 'mastodon', 'discourse', 'lemmy', 'hackernews']).default('rss'))
+  .addOption(new Option('--type <type>', 'source type').choices(SOURCE_TYPES).default('rss'))
   .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
   .addOption(configOption())
   .addOption(nowOption());

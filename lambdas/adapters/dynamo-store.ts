@@ -5,6 +5,7 @@
 //   TREND#<topic> / <hour ISO>          one topic's hourly bucket: the topic-wide counters (each
 //                                       post once) and, as `src:<id>:<counter>`, each source's own
 //   SOURCE / <sourceId>                validators, cursor and health of a source
+//   SESSION / <key>                    a login session sources share (e.g. a Bluesky account's tokens)
 //   LOCK / PASS                        the pass lock (holder and lease)
 //   ALERTSTATE / <topic>#<kind>        cooldown and the alert being delivered
 //   ALERT / <windowStart>#<alertId>    alert history
@@ -38,6 +39,7 @@ import type { IngestResult, Store, TrendQuery } from '../core/ports.ts';
 import type { ScoredPost, SourceState, SpikeAlert, TopPost, TrendBucket } from '../core/types.ts';
 import { mapConcurrent } from '../core/map-concurrent.ts';
 import { rankTopPosts } from '../core/top-posts.ts';
+import { withStateDefaults } from '../core/source-health.ts';
 
 const TOP_POSTS_PER_BUCKET = 5;
 /** Text kept with a stored post: enough for an alert e-mail, small enough for cheap writes. */
@@ -326,7 +328,16 @@ export function createDynamoStore({ client, tableName, createIfMissing = true }:
 
     async getSourceStates(sourceIds) {
       const items = await batchGet(sourceIds.map((id) => ({ pk: 'SOURCE', sk: id })), 'sk, #s', { '#s': 'state' });
-      return new Map(items.map((item) => [String(item.sk), item.state as SourceState]));
+      return new Map(items.map((item) => [String(item.sk), withStateDefaults(item.state as SourceState)]));
+    },
+
+    async getSession(key) {
+      const [item] = await batchGet([{ pk: 'SESSION', sk: key }]);
+      return typeof item?.value === 'string' ? item.value : null;
+    },
+
+    async putSession(key, value) {
+      await send('session update', () => client.send(new PutCommand({ TableName: tableName, Item: { pk: 'SESSION', sk: key, value } })));
     },
 
     async putSourceState(state) {

@@ -11,7 +11,13 @@ const EXAMPLES: Record<Exclude<SourceType, 'rss'>, string> = {
   discourse: 'https://forum.example.com or https://forum.example.com/c/tv-shows/12',
   lemmy: 'https://lemmy.world/c/television',
   hackernews: '"bosch legacy", or https://hn.algolia.com/?query=bosch%20legacy',
+  bluesky: '"bosch legacy" (a search), or https://bsky.app/search?q=%23SaveBoschLegacy',
+  youtube: 'a video id, https://www.youtube.com/watch?v=VIDEO_ID, a channel id UC…, or https://www.youtube.com/channel/UC…',
 };
+
+/** Hosts that name the platform itself: a URL on any other host is a mirror or a local server. */
+const BLUESKY_SITES = /(^|\.)bsky\.app$/i;
+const YOUTUBE_SITES = /(^|\.)(youtube\.com|youtu\.be)$/i;
 
 function asUrl(target: string): URL | null {
   if (!/^https?:\/\//i.test(target)) return null;
@@ -43,6 +49,24 @@ function fields(type: Exclude<SourceType, 'rss'>, target: string): Record<string
       if (!url) return { query: target };
       const query = url.searchParams.get('query');
       return query ? { query, baseUrl: url.origin } : null;
+    }
+    case 'bluesky': {
+      if (!url) return { query: target };
+      const query = url.searchParams.get('q');
+      if (!query) return null;
+      return BLUESKY_SITES.test(url.hostname) ? { query } : { query, service: url.origin };
+    }
+    case 'youtube': {
+      if (!url) {
+        if (/^UC[A-Za-z0-9_-]{22}$/.test(target)) return { channel: target };
+        return /^[A-Za-z0-9_-]{11}$/.test(target) ? { videos: [target] } : { query: target };
+      }
+      const mirror = YOUTUBE_SITES.test(url.hostname) ? {} : { baseUrl: url.origin };
+      const video = url.hostname.endsWith('youtu.be') ? path[0] : url.searchParams.get('v');
+      if (video) return { videos: [video], ...mirror };
+      if (path[0] === 'channel' && path[1]) return { channel: path[1], ...mirror };
+      const query = url.searchParams.get('search_query');
+      return query ? { query, ...mirror } : null;
     }
   }
 }

@@ -68,14 +68,27 @@ export const redditSourceSchema = z
     path: ['subreddit'],
   });
 
+const hashtag = z
+  .string({ error: 'must be a hashtag without "#", e.g. "SaveBoschLegacy"' })
+  .regex(/^#?[\p{L}\p{N}_]+$/u, { error: 'must be a hashtag without "#", e.g. "SaveBoschLegacy"' })
+  .transform((v) => v.replace(/^#/, ''));
+
+/** The name of an environment variable (or key of the stack's secret) that holds a credential: never the credential. */
+const envName = z
+  .string({ error: 'must be the NAME of an environment variable holding the token, e.g. "MASTODON_SOCIAL_TOKEN" (never the token itself)' })
+  .regex(/^[A-Z][A-Z0-9_]{1,63}$/, {
+    error: 'must be the NAME of an environment variable holding the token, e.g. "MASTODON_SOCIAL_TOKEN" (never the token itself)',
+  });
+
 export const mastodonSourceSchema = z.strictObject({
   ...sourceBase,
   type: z.literal('mastodon'),
   instance: httpUrl,
-  tag: z
-    .string({ error: 'must be a hashtag without "#", e.g. "SaveBoschLegacy"' })
-    .regex(/^#?[\p{L}\p{N}_]+$/u, { error: 'must be a hashtag without "#", e.g. "SaveBoschLegacy"' })
-    .transform((v) => v.replace(/^#/, '')),
+  tag: hashtag,
+  /** More hashtags read in the same timeline (Mastodon's `any[]`). */
+  any: z.array(hashtag).max(4, { error: 'at most 4 extra tags (the timeline takes up to 4 more)' }).default([]),
+  /** Where the access token is, when the instance requires a login for hashtag timelines. @default "MASTODON_TOKEN" */
+  tokenEnv: envName.optional(),
 });
 
 export const discourseSourceSchema = z.strictObject({
@@ -102,10 +115,54 @@ export const hackernewsSourceSchema = z.strictObject({
   baseUrl,
 });
 
+export const blueskySourceSchema = z.strictObject({
+  ...sourceBase,
+  type: z.literal('bluesky'),
+  /** Bluesky's search syntax: words, "phrases", #tags, OR; e.g. "\"bosch legacy\" OR #saveboschlegacy". */
+  query: name('search query', '"bosch legacy" OR #saveboschlegacy'),
+  lang: z
+    .string()
+    .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { error: 'must be a language code like "en" or "pt-BR"' })
+    .optional(),
+  /** Where the account logs in (its PDS or the entryway). */
+  service: httpUrl.default('https://bsky.social'),
+});
+
+const youtubeVideoId = z.string().regex(/^[A-Za-z0-9_-]{11}$/, { error: 'each video must be an 11-character video id, e.g. "dQw4w9WgXcQ" (the v= of its URL)' });
+
+export const youtubeSourceSchema = z
+  .strictObject({
+    ...sourceBase,
+    type: z.literal('youtube'),
+    videos: z.array(youtubeVideoId, { error: 'must be a list of video ids, e.g. ["dQw4w9WgXcQ"]' }).default([]),
+    channel: z
+      .string()
+      .regex(/^UC[A-Za-z0-9_-]{22}$/, { error: 'must be a channel id: "UC" and 22 characters (from the channel page\'s "Share channel" → "Copy channel ID")' })
+      .optional(),
+    /** Finds new videos matching it (YouTube search, at most once an hour: its quota is small). */
+    query: name('search query for new videos', 'bosch legacy').optional(),
+    baseUrl,
+  })
+  .refine((s) => s.videos.length > 0 || s.channel !== undefined || s.query !== undefined, {
+    error: 'set "videos" (video ids), "channel" (a channel id) or "query" (to find videos): at least one',
+    path: ['videos'],
+  });
+
+export const SOURCE_TYPES = ['rss', 'reddit', 'mastodon', 'discourse', 'lemmy', 'hackernews', 'bluesky', 'youtube'] as const;
+
 export const sourceSchema = z.discriminatedUnion(
   'type',
-  [rssSourceSchema, redditSourceSchema, mastodonSourceSchema, discourseSourceSchema, lemmySourceSchema, hackernewsSourceSchema],
-  { error: 'type must be one of: "rss", "reddit", "mastodon", "discourse", "lemmy", "hackernews"' },
+  [
+    rssSourceSchema,
+    redditSourceSchema,
+    mastodonSourceSchema,
+    discourseSourceSchema,
+    lemmySourceSchema,
+    hackernewsSourceSchema,
+    blueskySourceSchema,
+    youtubeSourceSchema,
+  ],
+  { error: `type must be one of: ${SOURCE_TYPES.map((t) => `"${t}"`).join(', ')}` },
 );
 
 export const pollSchema = z.strictObject({

@@ -27,6 +27,10 @@ const htmlToTextConverter = compile({
     { selector: 'img', format: 'skip' },
     { selector: 'iframe', format: 'skip' },
     { selector: 'ul', options: { itemPrefix: ' ' } },
+    // Numbers and quote marks are layout, not words: "1." and ">" would only reach the matcher.
+    { selector: 'ol', format: 'block' },
+    { selector: 'li', format: 'block' },
+    { selector: 'blockquote', format: 'block' },
     { selector: 'h1', options: { uppercase: false } },
     { selector: 'h2', options: { uppercase: false } },
     { selector: 'h3', options: { uppercase: false } },

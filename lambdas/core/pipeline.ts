@@ -38,7 +38,7 @@ export interface PassDeps {
 }
 
 export type SourceOutcome =
-  | { sourceId: string; status: 'ok'; items: number; counted: number }
+  | { sourceId: string; status: 'ok'; items: number; counted: number; unreadable: number }
   | { sourceId: string; status: 'not-modified' }
   | { sourceId: string; status: 'deferred'; until: string }
   | { sourceId: string; status: 'failed'; kind: FetchFailureKind; error: string };
@@ -97,9 +97,10 @@ async function runLockedPass({ config, store, sources, sink, now, log }: PassDep
     try {
       const poll = await source.poll(state, now);
       const topicIds = sourceConfigs.get(source.id)?.topics ?? [];
+      if (poll.rejected) log.warn(`source ${source.id}: ${poll.rejected.count} item(s) unreadable, first: ${poll.rejected.first}`);
       const scored = scorePosts(poll.posts, topicIds, matcher, now);
       const outcome: SourceOutcome = poll.changed
-        ? { sourceId: source.id, status: 'ok', items: poll.posts.length, counted: scored.length }
+        ? { sourceId: source.id, status: 'ok', items: poll.posts.length, counted: scored.length, unreadable: poll.rejected?.count ?? 0 }
         : { sourceId: source.id, status: 'not-modified' };
       return { outcome, state: afterSuccess(state, poll, now), scored };
     } catch (error) {

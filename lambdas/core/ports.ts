@@ -1,6 +1,6 @@
 // The only seams between the pure core and the outside world.
 
-import type { Post, ScoredPost, SourceState, SpikeAlert, TrendBucket } from './types.ts';
+import type { Post, Rejections, ScoredPost, SourceState, SpikeAlert, TrendBucket } from './types.ts';
 
 export interface Clock {
   now(): Date;
@@ -45,6 +45,19 @@ export interface SourcePoll {
   etag: string | null;
   lastModified: string | null;
   cursor: string | null;
+  /** Items received that failed the API's wire schema: counted in the source's health. */
+  rejected?: Rejections;
+  /** What the source read and why (mode, quota used), shown by `fanpulse sources`; undefined keeps the last. */
+  detail?: string | null;
+}
+
+/**
+ * Where a login session shared by sources is kept between passes and processes (a Bluesky session:
+ * logins are rate-limited per account, so a session is renewed, never made per pass).
+ */
+export interface SessionStore {
+  getSession(key: string): Promise<string | null>;
+  putSession(key: string, value: string): Promise<void>;
 }
 
 /** One configured source: fetches what is there (or new since its cursor) as normalised posts. */
@@ -70,7 +83,7 @@ export interface IngestResult {
   touchedTopics: string[];
 }
 
-export interface Store {
+export interface Store extends SessionStore {
   /** Creates the table if missing (and sets TTL where the endpoint supports it). */
   ensureReady(): Promise<void>;
   /**

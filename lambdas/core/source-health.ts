@@ -18,8 +18,14 @@ export function initialSourceState(sourceId: string): SourceState {
     consecutiveFailures: 0,
     itemsSeen: 0,
     retryAfter: null,
+    rejected: 0,
+    lastRejection: null,
+    detail: null,
   };
 }
+
+/** A state stored by an older release, with the fields it did not know yet at their initial values. */
+export const withStateDefaults = (stored: SourceState): SourceState => ({ ...initialSourceState(stored.sourceId), ...stored });
 
 export function afterSuccess(state: SourceState, poll: SourcePoll, now: Date): SourceState {
   const at = now.toISOString();
@@ -37,6 +43,9 @@ export function afterSuccess(state: SourceState, poll: SourcePoll, now: Date): S
     consecutiveFailures: 0,
     itemsSeen: state.itemsSeen + poll.posts.length,
     retryAfter: null,
+    rejected: state.rejected + (poll.rejected?.count ?? 0),
+    lastRejection: poll.rejected?.first ?? state.lastRejection,
+    detail: poll.detail === undefined ? state.detail : poll.detail,
   };
 }
 
@@ -50,7 +59,8 @@ export function afterFailure(state: SourceState, error: FetchError, now: Date): 
     (rateLimited ? Math.min(RATE_LIMIT_BACKOFF_MS.first * 2 ** state.consecutiveFailures, RATE_LIMIT_BACKOFF_MS.max) : undefined);
   return {
     ...state,
-    health: 'failing',
+    // Missing keys are the user's to set, not a fault of the source: said as such, and nothing was requested.
+    health: error.kind === 'needs-credentials' ? 'needs-credentials' : 'failing',
     lastAttempt: now.toISOString(),
     lastError: error.message,
     lastErrorKind: error.kind,

@@ -86,9 +86,19 @@ export interface SpikeAlert {
   sentAt: string | null;
 }
 
-export type FetchFailureKind = 'network' | 'timeout' | 'http-status' | 'too-large' | 'not-a-feed';
+/**
+ * Why a source could not be read. `needs-credentials`: the source type needs a key or login the
+ * environment (locally) or the stack's secret (AWS) does not hold; nothing was requested.
+ */
+export type FetchFailureKind = 'network' | 'timeout' | 'http-status' | 'too-large' | 'not-a-feed' | 'needs-credentials';
 
-export type SourceHealth = 'ok' | 'failing' | 'never-polled';
+export type SourceHealth = 'ok' | 'failing' | 'needs-credentials' | 'never-polled';
+
+/** Items a source received but could not read (they failed the API's wire schema), and why the first did. */
+export interface Rejections {
+  count: number;
+  first: string | null;
+}
 
 /** What the store remembers about a source between passes. */
 export interface SourceState {
@@ -104,6 +114,11 @@ export interface SourceState {
   lastErrorKind: FetchFailureKind | null;
   consecutiveFailures: number;
   itemsSeen: number;
-  /** Do not fetch before this time (Retry-After on 429/503). */
+  /** Do not fetch before this time (Retry-After on 429/503, an API quota's reset). */
   retryAfter: string | null;
+  /** Items received but unreadable, across passes, and the latest reason: never dropped silently. */
+  rejected: number;
+  lastRejection: string | null;
+  /** What the source reads and why, in words (e.g. which Reddit mode, the API quota it used). */
+  detail: string | null;
 }

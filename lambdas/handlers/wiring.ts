@@ -7,7 +7,8 @@ import { createHttpFetcher } from '../adapters/http-fetcher.ts';
 import { createSnsClient } from '../adapters/sns-client.ts';
 import { createSnsSink } from '../adapters/sns-sink.ts';
 import { createSources } from '../adapters/sources/create-source.ts';
-import { redditCredentialsFrom, type PollEnv, type QueryEnv } from '../config/env.ts';
+import type { PollEnv, QueryEnv } from '../config/env.ts';
+import { readSecretCredentials } from '../config/secrets.ts';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import type { AlertSink, Source, Store } from '../core/ports.ts';
@@ -32,11 +33,13 @@ export async function wireQuery(env: QueryEnv): Promise<QueryWiring> {
 
 export async function wirePoll(env: PollEnv): Promise<PollWiring> {
   const { config, store } = await wireQuery(env);
+  // Credentials: the stack's secret (read once per container) over the function's environment.
+  const credentials = { ...process.env, ...(await readSecretCredentials(env)) };
   const sns = createSnsClient({ endpoint: env.SNS_ENDPOINT, region: env.AWS_REGION });
   return {
     config,
     store,
-    sources: createSources(config, createHttpFetcher(config.poll), { reddit: redditCredentialsFrom(env) }),
+    sources: createSources(config, createHttpFetcher(config.poll), { credentials, sessions: store }),
     sink: createSnsSink({ client: sns, topicArn: env.FANPULSE_TOPIC_ARN }),
   };
 }

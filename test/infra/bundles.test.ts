@@ -78,7 +78,7 @@ describe('the synthesised bundles', () => {
     const handler = await loadBundle<ReturnType<typeof scheduledEvent>, PassReport>('PollingFunction');
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     const report = await handler(scheduledEvent(), lambdaContext('poll')).finally(() => vi.restoreAllMocks());
-    expect(report.sources).toEqual([{ sourceId: 'fans', status: 'ok', items: 42, counted: 42 }]);
+    expect(report.sources).toEqual([{ sourceId: 'fans', status: 'ok', items: 42, counted: 42, unreadable: 0 }]);
     expect(report.newPosts).toBe(42);
     expect(report.alertsDelivered).toHaveLength(1);
     expect((await sns.receiveOne()).envelope?.Subject).toContain('Bosch: Legacy');

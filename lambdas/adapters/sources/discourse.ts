@@ -14,8 +14,8 @@
 // GET {url}/t/{id}/posts.json?post_number=N&asc=true (the 20 posts after N). The topic list is read down
 // to the last pass's newest bump (`readThrough`), so a quiet pass costs one request.
 
-import type { AccessHints } from './api-json.ts';
-import { getJson } from './api-json.ts';
+import type { AccessHints } from './api/json.ts';
+import { getJson } from './api/json.ts';
 import {
   apiTimeMs,
   child,
@@ -28,7 +28,7 @@ import {
   unexpectedAnswer,
   whole,
   type JsonObject,
-} from './api-shape.ts';
+} from './api/shape.ts';
 import { collapseWhitespace, dedupKeyFor, htmlToPlainText } from '../../core/normalise.ts';
 import { CATCH_UP_DAYS } from '../../core/place.ts';
 import type { Fetcher, Source } from '../../core/ports.ts';

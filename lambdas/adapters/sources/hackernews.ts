@@ -15,8 +15,8 @@ import { CATCH_UP_DAYS } from '../../core/place.ts';
 import type { Fetcher, Source } from '../../core/ports.ts';
 import { DAY_MS } from '../../core/time.ts';
 import type { Post } from '../../core/types.ts';
-import { getJson, type AccessHints } from './api-json.ts';
-import { isObject, isStringArray, objectsAt, readCursor, text, whole, type JsonObject } from './api-shape.ts';
+import { getJson, type AccessHints } from './api/json.ts';
+import { isObject, isStringArray, objectsAt, readCursor, text, whole, type JsonObject } from './api/shape.ts';
 
 export const HACKERNEWS_BASE_URL = 'https://hn.algolia.com';
 

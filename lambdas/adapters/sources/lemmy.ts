@@ -16,7 +16,8 @@ import { CATCH_UP_DAYS } from '../../core/place.ts';
 import type { Fetcher, Source } from '../../core/ports.ts';
 import { DAY_MS } from '../../core/time.ts';
 import type { Post } from '../../core/types.ts';
-import { getJson, type AccessHints } from './api-json.ts';
+import { markdownToPlainText } from './api/markdown.ts';
+import { getJson, type AccessHints } from './api/json.ts';
 import {
   apiTimeMs,
   child,
@@ -28,7 +29,7 @@ import {
   text,
   whole,
   type JsonObject,
-} from './api-shape.ts';
+} from './api/shape.ts';
 
 export interface LemmySourceConfig {
   id: string;
@@ -174,24 +175,6 @@ function isoOrNull(raw: string | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
 }
 
-/**
- * Lemmy's Markdown as one line of text for matching and scoring: link and image URLs dropped (as for
- * HTML), link text kept, emphasis, heading, quote and list markers and spoiler fences removed.
- */
-export function markdownToPlainText(markdown: string): string {
-  return collapseWhitespace(
-    markdown
-      .replace(/^ {0,3}(```|~~~).*$/gm, '')
-      .replace(/^ {0,3}:::.*$/gm, '')
-      .replace(/!\[([^\]]*)\]\([^)]*\)/g, '')
-      .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
-      .replace(/<https?:\/\/[^>\s]+>/g, '')
-      .replace(/^ {0,3}(#{1,6}|>[> ]*|[-*+]|\d{1,9}[.)])[ \t]+/gm, '')
-      .replace(/(\*\*|__|~~)(?=\S)([\s\S]*?\S)\1/g, '$2')
-      .replace(/(^|[^\w*])([*_])(?=\S)([^*_\n]*?\S)\2(?=$|[^\w*])/gm, '$1$3')
-      .replace(/`([^`\n]*)`/g, '$1'),
-  );
-}
 
 // ---- the cursor ----
 

@@ -17,9 +17,9 @@ import { CATCH_UP_DAYS } from '../../core/place.ts';
 import type { Fetcher, Source } from '../../core/ports.ts';
 import { DAY_MS } from '../../core/time.ts';
 import type { Post } from '../../core/types.ts';
-import { readCursor } from './api-shape.ts';
-import { getJson, type AccessHints, type ApiAnswer } from './api-json.ts';
-import { rateLimitSpent } from './rate-limit.ts';
+import { readCursor } from './api/shape.ts';
+import { getJson, type AccessHints, type ApiAnswer } from './api/json.ts';
+import { rateLimitSpent } from './api/rate-limit.ts';
 
 /** The most a timeline page holds. */
 export const MASTODON_PAGE_SIZE = 40;

@@ -19,9 +19,10 @@ import { CATCH_UP_DAYS } from '../../core/place.ts';
 import type { Fetcher, FetchRequest, Source } from '../../core/ports.ts';
 import { DAY_MS } from '../../core/time.ts';
 import type { Post } from '../../core/types.ts';
-import { readCursor } from './api-shape.ts';
-import { getJson, type AccessHints, type ApiAnswer } from './api-json.ts';
-import { rateLimitSpent } from './rate-limit.ts';
+import { readCursor } from './api/shape.ts';
+import { markdownToPlainText } from './api/markdown.ts';
+import { getJson, type AccessHints, type ApiAnswer } from './api/json.ts';
+import { rateLimitSpent } from './api/rate-limit.ts';
 
 /**
  * Reddit's required form, `<platform>:<app id>:<version> (by /u/<username>)`: default and generic
@@ -402,23 +403,6 @@ function publishedAt(createdUtc: number): string | null {
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
-const MARKDOWN_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', nbsp: ' ', '#x200b': '' };
-
-/**
- * Reddit markdown as one line of plain text, for answers without the rendered HTML (mirrors and
- * archive dumps drop `body_html`): link and image syntax keep their text, spoilers are opened,
- * emphasis, code, heading, quote and list marks go.
- */
-export function markdownToPlainText(markdown: string): string {
-  const text = markdown
-    // Entities first: without raw_json Reddit escapes the markdown's own ">" quote and spoiler marks.
-    .replace(/&(amp|lt|gt|quot|nbsp|#x200b);/gi, (_, name: string) => MARKDOWN_ENTITIES[name.toLowerCase()] ?? '')
-    .replace(/!?\[([^\]]*)\]\((?:[^()\s]|\([^()]*\))*(?:\s+"[^"]*")?\)/g, '$1')
-    .replace(/>!([\s\S]*?)!</g, '$1')
-    .replace(/^[ \t]*(?:#{1,6}|(?:>[ \t]*)+|[-*+]|\d+[.)])[ \t]+/gm, '')
-    .replace(/\*\*|~~|[*`]/g, '');
-  return collapseWhitespace(text);
-}
 
 const TOKEN_HINTS: AccessHints = {
   unauthorized:

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { createHttpFetcher } from '../../adapters/http-fetcher.ts';
 import { createSource } from '../../adapters/sources/create-source.ts';
-import { readEnv, redditCredentialsFrom } from '../../config/env.ts';
+import { readEnv } from '../../config/env.ts';
 import type { Config, SourceType } from '../../config/schema.ts';
 import { initialSourceState } from '../../core/source-health.ts';
 import type { Post } from '../../core/types.ts';
@@ -58,10 +58,11 @@ async function load(target: string, poll: Parameters<typeof createHttpFetcher>[0
 
 /** The API types read what a first poll would: the source's newest items, storing nothing. */
 async function pollOnce(type: Exclude<SourceType, 'rss'>, target: string, config: Config, now: Date): Promise<Post[]> {
+  readEnv(); // checks the credential pairs
   const source = createSource(
     sourceForTarget(type, target, config.topics.map((t) => t.id)),
     createHttpFetcher(config.poll),
-    { reddit: redditCredentialsFrom(readEnv()) },
+    { credentials: process.env },
   );
   return (await source.poll(initialSourceState('inspect'), now)).posts;
 }

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { createHttpFetcher } from '../../adapters/http-fetcher.ts';
 import { createLocalSink } from '../../adapters/local-sink.ts';
 import { createSources } from '../../adapters/sources/create-source.ts';
-import { readEnv, redditCredentialsFrom } from '../../config/env.ts';
+import { readEnv } from '../../config/env.ts';
 import type { Config } from '../../config/schema.ts';
 import { runPass, type PassLog, type PassReport } from '../../core/pipeline.ts';
 import { StoreError } from '../../core/errors.ts';
+import type { SessionStore, Store } from '../../core/ports.ts';
 import { clock, dataDir, openStore, readConfig, withStore, type CommonOptions } from '../context.ts';
 
 export interface PollOptions extends CommonOptions {
@@ -24,13 +25,13 @@ export function summarise(report: PassReport): string {
   const lines = report.sources.map((s) => {
     switch (s.status) {
       case 'ok':
-        return `  ${s.sourceId}: ${s.items} items, ${s.counted} matched a topic`;
+        return `  ${s.sourceId}: ${s.items} items, ${s.counted} matched a topic${s.unreadable ? `, ${s.unreadable} unreadable (see fanpulse sources)` : ''}`;
       case 'not-modified':
         return `  ${s.sourceId}: not modified`;
       case 'deferred':
         return `  ${s.sourceId}: skipped until ${s.until} (the server asked us to wait)`;
       case 'failed':
-        return `  ${s.sourceId}: FAILED (${s.kind}) ${s.error}`;
+        return s.kind === 'needs-credentials' ? `  ${s.sourceId}: needs credentials: ${s.error}` : `  ${s.sourceId}: FAILED (${s.kind}) ${s.error}`;
     }
   });
   const alerts = report.alertsRaised.map((a) => `  ALERT ${a.topic}: ${a.count} petition mentions ${a.windowStart} → ${a.windowEnd} (baseline ${a.baseline.toFixed(1)})`);
@@ -42,11 +43,17 @@ export function summarise(report: PassReport): string {
   ].join('\n') + '\n';
 }
 
-export function passDeps(config: Config, options: CommonOptions) {
+/** What every pass of this process shares; login sessions live in whichever store `store()` is now. */
+export function passDeps(config: Config, options: CommonOptions, store: () => Store) {
+  readEnv(); // checks the credential pairs before the first pass
   const fetcher = createHttpFetcher(config.poll);
+  const sessions: SessionStore = {
+    getSession: (key) => store().getSession(key),
+    putSession: (key, value) => store().putSession(key, value),
+  };
   return {
     config,
-    sources: createSources(config, fetcher, { reddit: redditCredentialsFrom(readEnv()) }),
+    sources: createSources(config, fetcher, { credentials: process.env, sessions }),
     sink: createLocalSink({ file: join(dataDir(options), 'alerts.jsonl'), out: process.stderr }),
     log,
   };
@@ -54,10 +61,9 @@ export function passDeps(config: Config, options: CommonOptions) {
 
 export async function run(options: PollOptions): Promise<string> {
   const config = await readConfig(options);
-  const deps = passDeps(config, options);
   if (options.once) {
     const now = clock(options);
-    return withStore(options, async (store) => summarise(await runPass({ ...deps, store, now })));
+    return withStore(options, async (store) => summarise(await runPass({ ...passDeps(config, options, () => store), store, now })));
   }
   if (options.now) console.error('fanpulse: note: --now applies to --once; the loop uses the real clock');
   console.error(`fanpulse: polling ${config.sources.length} sources every ${config.poll.intervalMinutes} min; Ctrl-C to stop`);
@@ -66,6 +72,7 @@ export async function run(options: PollOptions): Promise<string> {
   process.once('SIGTERM', () => stop.abort());
   // One store connection for the whole loop: this process may be the one serving the data dir.
   let connection = await openStore(options);
+  const deps = passDeps(config, options, () => connection.store);
   console.error(`fanpulse: using the ${connection.where}`);
   try {
     while (!stop.signal.aborted) {

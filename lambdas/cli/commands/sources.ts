@@ -1,4 +1,4 @@
-// `fanpulse sources`: each source's health, last success, last error and items seen.
+// `fanpulse sources`: each source's health, last success, last error, items seen and items it could not read.
 
 import { readSources } from '../../core/queries.ts';
 import { parseParams, sourcesParamsSchema } from '../../core/query-params.ts';
@@ -13,8 +13,10 @@ const columns: Column<Row>[] = [
   { header: 'health', value: (s) => s.health },
   { header: 'lastSuccess', value: (s) => s.lastSuccess ?? 'never' },
   { header: 'itemsSeen', value: (s) => s.itemsSeen, numeric: true },
+  { header: 'unreadable', value: (s) => s.rejected, numeric: true },
   { header: 'failures', value: (s) => s.consecutiveFailures, numeric: true },
   { header: 'lastError', value: (s) => (s.lastError ? `${s.lastErrorKind}: ${s.lastError}` : '') },
+  { header: 'notes', value: (s) => [s.detail, s.lastRejection ? `last unreadable item: ${s.lastRejection}` : null].filter(Boolean).join('; ') },
 ];
 
 export async function run(options: CommonOptions & Record<string, string | undefined>): Promise<string> {

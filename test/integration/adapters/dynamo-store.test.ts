@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SpikeAlert } from '../../../lambdas/core/types.ts';
+import type { SourceState, SpikeAlert } from '../../../lambdas/core/types.ts';
 import { startTestDynamo, type TestDynamo } from '../../helpers/dynamo.ts';
 import { scoredPost } from '../../helpers/posts.ts';
 
@@ -88,10 +88,32 @@ describe('DynamoStore source state', () => {
     const state = {
       sourceId: 'feed-a', etag: '"x"', lastModified: null, cursor: null, health: 'ok' as const,
       lastSuccess: now.toISOString(), lastAttempt: now.toISOString(), lastError: null, lastErrorKind: null,
-      consecutiveFailures: 0, itemsSeen: 3, retryAfter: null,
+      consecutiveFailures: 0, itemsSeen: 3, retryAfter: null, rejected: 2, lastRejection: 'item 4: id: missing', detail: 'reads the .rss listings',
     };
     await store.putSourceState(state);
     expect((await store.getSourceStates(['feed-a', 'feed-b'])).get('feed-a')).toEqual(state);
+  });
+
+  it('reads a state stored by an older release with the fields it lacked at their initial values', async () => {
+    const { store } = await dynamo.newStore();
+    const old = {
+      sourceId: 'feed-a', etag: null, lastModified: null, cursor: null, health: 'ok' as const,
+      lastSuccess: now.toISOString(), lastAttempt: now.toISOString(), lastError: null, lastErrorKind: null,
+      consecutiveFailures: 0, itemsSeen: 3, retryAfter: null,
+    };
+    await store.putSourceState(old as SourceState);
+    expect((await store.getSourceStates(['feed-a'])).get('feed-a')).toEqual({ ...old, rejected: 0, lastRejection: null, detail: null });
+  });
+});
+
+describe('DynamoStore sessions', () => {
+  it('keeps a session by key and replaces it', async () => {
+    const { store } = await dynamo.newStore();
+    expect(await store.getSession('bluesky:fan.example')).toBeNull();
+    await store.putSession('bluesky:fan.example', '{"accessJwt":"a"}');
+    await store.putSession('bluesky:fan.example', '{"accessJwt":"b"}');
+    expect(await store.getSession('bluesky:fan.example')).toBe('{"accessJwt":"b"}');
+    expect(await store.getSession('bluesky:other.example')).toBeNull();
   });
 });
 

@@ -144,7 +144,7 @@ describe('discourse source, whole forum (/posts.json)', () => {
       expected(1213, '/t/season-3-finale-thoughts/102/1', 'maddie_b', 'Season 3 finale thoughts', 'That finale! Titus Welliver deserves an Emmy.', '2026-11-20T09:15:00.000Z'),
       expected(1211, '/t/off-topic-coffee/103/2', 'jerry_e', 'Re: Off-topic: coffee & donuts', 'Decaf & donuts at 10.', '2026-11-19T20:00:00.000Z'),
       expected(1210, '/t/bosch-legacy-cancelled/101/3', 'honey_c', 'Re: Bosch: Legacy cancelled?', 'Amazon says no season 4. Heartbroken.', '2026-11-19T18:30:00.000Z'),
-      expected(1209, '/t/bosch-legacy-cancelled/101/2', 'maddie_b', 'Re: Bosch: Legacy cancelled?', 'harry_fan: > cancelled? Sadly yes, it was announced today.', '2026-11-19T18:00:00.000Z'),
+      expected(1209, '/t/bosch-legacy-cancelled/101/2', 'maddie_b', 'Re: Bosch: Legacy cancelled?', 'harry_fan: cancelled? Sadly yes, it was announced today.', '2026-11-19T18:00:00.000Z'),
       expected(1208, '/t/bosch-legacy-cancelled/101/1', 'harry_fan', 'Bosch: Legacy cancelled?', 'Is it true that Bosch: Legacy is cancelled?', '2026-11-19T17:45:00.000Z'),
       expected(1150, '/t/rewatch-thread/90/12', 'rewatcher', 'Re: Rewatch thread', 'Episode 3 still holds up.', '2026-10-25T10:00:00.000Z'),
     ]);

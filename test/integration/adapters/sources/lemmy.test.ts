@@ -7,7 +7,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpFetcher } from '../../../../lambdas/adapters/http-fetcher.ts';
 import { createSource } from '../../../../lambdas/adapters/sources/create-source.ts';
-import { createLemmySource, markdownToPlainText, type LemmyLimits } from '../../../../lambdas/adapters/sources/lemmy.ts';
+import { createLemmySource, type LemmyLimits } from '../../../../lambdas/adapters/sources/lemmy.ts';
+import { markdownToPlainText } from '../../../../lambdas/adapters/sources/api/markdown.ts';
 import { sourceSchema } from '../../../../lambdas/config/schema.ts';
 import type { Source } from '../../../../lambdas/core/ports.ts';
 import { initialSourceState } from '../../../../lambdas/core/source-health.ts';
@@ -135,7 +136,7 @@ describe('lemmy source', () => {
       expected('https://lemmy.ca/post/7002', 'xposter', 'Crosspost: Bosch: Legacy officially cancelled', '', '2026-11-19T15:00:00.000Z', ARTICLE),
       expected('https://lemmy.world/post/21001', 'rewatcher', 'Rewatch: season 1, episode 1', "Who's in? Starting with the pilot_episode. Spoilers in comments.", '2026-10-25T08:00:00.000Z'),
       expected('https://lemmy.world/comment/95003', 'maddie_b', 'Comment on: Bosch: Legacy officially cancelled', 'Devastated. Best cop show on TV.', '2026-11-20T11:00:00.000Z'),
-      expected('https://lemmy.world/comment/95001', 'jerry_e', 'Comment on: Petition to save Bosch: Legacy hits 20k', 'Signed! Link:', '2026-11-19T22:00:00.000Z'),
+      expected('https://lemmy.world/comment/95001', 'jerry_e', 'Comment on: Petition to save Bosch: Legacy hits 20k', 'Signed! Link: https://www.change.org/p/save-bosch-legacy', '2026-11-19T22:00:00.000Z'),
     ]);
     expect(asked).toEqual([postsUrl('page=1'), postsUrl('page=2'), postsUrl('page=3'), commentsUrl('page=1'), commentsUrl('page=2')]);
     const cursor = JSON.parse(state.cursor!) as Json;
@@ -278,6 +279,9 @@ describe('markdownToPlainText', () => {
       'Big news Bosch is back: see the trailer',
     );
     expect(markdownToPlainText('::: spoiler Ending\nBallard lives\n:::\n\n1. one\n2) two\n> > nested quote')).toBe('Ballard lives one two nested quote');
-    expect(markdownToPlainText('snake_case_names and 2*3*4 stay; `code` loses its ticks')).toBe('snake_case_names and 2*3*4 stay; code loses its ticks');
+    // Rendered as Lemmy renders it (CommonMark): intraword underscores stay, 2*3*4 is an emphasised 3.
+    expect(markdownToPlainText('snake_case_names and 2*3*4 stay; `code` loses its ticks')).toBe('snake_case_names and 234 stay; code loses its ticks');
+    // An autolink is a link whose text is its address, as in HTML: a linked petition is a petition mention.
+    expect(markdownToPlainText('Signed! <https://www.change.org/p/x>')).toBe('Signed! https://www.change.org/p/x');
   });
 });

@@ -10,13 +10,13 @@ import { createHttpFetcher } from '../../../../lambdas/adapters/http-fetcher.ts'
 import {
   createRedditSource,
   createRedditTokenCache,
-  markdownToPlainText,
   REDDIT_USER_AGENT,
   redditEndpoints,
   type RedditCredentials,
   type RedditSourceConfig,
   type RedditSourceOptions,
 } from '../../../../lambdas/adapters/sources/reddit.ts';
+import { markdownToPlainText } from '../../../../lambdas/adapters/sources/api/markdown.ts';
 import { readFeed } from '../../../../lambdas/core/normalise.ts';
 import type { SourcePoll } from '../../../../lambdas/core/ports.ts';
 import { afterFailure, initialSourceState, isDeferred } from '../../../../lambdas/core/source-health.ts';

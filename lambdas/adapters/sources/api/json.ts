@@ -2,8 +2,8 @@
 // a polite GET through the shared fetcher, JSON that must parse, and access errors that say what
 // to check for this kind of source.
 
-import { FetchError } from '../../core/errors.ts';
-import type { FetchRequest, Fetcher } from '../../core/ports.ts';
+import { FetchError } from '../../../core/errors.ts';
+import type { FetchRequest, Fetcher } from '../../../core/ports.ts';
 
 export interface ApiAnswer {
   data: unknown;

@@ -3,7 +3,7 @@
 // without the part an adapter needs is a named failure, not a crash. Also: cursors that may not parse,
 // and API timestamps that may lack a zone.
 
-import { FetchError } from '../../core/errors.ts';
+import { FetchError } from '../../../core/errors.ts';
 
 export type JsonObject = Record<string, unknown>;
 
