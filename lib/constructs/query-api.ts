@@ -1,5 +1,5 @@
 // The read-only trends API: an API Gateway HTTP API in front of the query function
-// (lambdas/handlers/query.ts), GET /trends, /alerts and /sources. IAM-authorised by default (callers
+// (lambdas/handlers/query.ts), GET /trends, /posts, /alerts, /sources and /config. IAM-authorised by default (callers
 // sign requests with their AWS credentials); public on request, for dashboards and spreadsheets.
 // Throttled either way, so a busy or hostile client cannot run up the table's bill.
 
@@ -11,9 +11,11 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { API_PATHS } from '../../lambdas/http/query-api.ts';
 import { BUNDLED_CONFIG, HouseFunction, TABLE_ACTIONS, TASK_ROOT, useTable } from './node-function.ts';
 
-export const QUERY_PATHS = ['/trends', '/alerts', '/sources'] as const;
+/** The query function answers the same route table locally (`fanpulse serve`) and here. */
+export const QUERY_PATHS = API_PATHS;
 
 export interface QueryApiProps {
   readonly table: ITable;
