@@ -8,7 +8,7 @@ import { collapseWhitespace, dedupKeyFor } from '../../../core/normalise.ts';
 import type { Post } from '../../../core/types.ts';
 
 /** Links always point at Reddit itself, whichever host (public, OAuth, a mirror) was read. */
-export const SITE = 'https://www.reddit.com';
+const SITE = 'https://www.reddit.com';
 
 export interface RedditThing {
   kind: 't3' | 't1';

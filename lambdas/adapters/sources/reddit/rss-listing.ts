@@ -20,8 +20,7 @@ import { FetchError, NotAFeedError } from '../../../core/errors.ts';
 import { htmlToPlainText, plainText } from '../../../core/normalise.ts';
 import type { Fetcher } from '../../../core/ports.ts';
 import { parseFeed, type FeedItem } from '../../../core/parse/parse-feed.ts';
-import type { AccessHints } from '../api/json.ts';
-import { getWithHints } from '../api/json.ts';
+import { getWithHints, type AccessHints } from '../api/json.ts';
 import { readItems, type RejectionCounter } from '../api/rejections.ts';
 import type { ListingReader } from './listing.ts';
 import type { RedditThing } from './map.ts';
@@ -61,6 +60,7 @@ export function rssListingReader(fetcher: Fetcher, hints: AccessHints, rejection
         throw new FetchError('not-a-feed', `not a Reddit Atom listing from ${response.url} (${error.message}): ${hints.unauthorized}`, { url: response.url }, { cause: error });
       }
       const entries = readItems(items, entrySchema, rejections, (item, index) => `entry ${(item as FeedItem).guid ?? `#${index + 1} of the page`}`);
+      // The schema is loose: each entry that passed is the parser's whole FeedItem.
       const things = entries.map((entry) => fromEntry(entry as unknown as FeedItem));
       // An Atom listing does not say whether more follows: the next page is the one after the last
       // thing, and an empty page is the end. Reddit may send fewer than `limit` things with more to come.
