@@ -11,7 +11,7 @@ import { createDiscourseSource } from './discourse.ts';
 import { createHackerNewsSource } from './hackernews.ts';
 import { createLemmySource } from './lemmy.ts';
 import { createMastodonSource } from './mastodon.ts';
-import { createRedditSource } from './reddit.ts';
+import { createRedditSource } from './reddit/index.ts';
 import { createRssSource } from './rss.ts';
 import { createYoutubeSource } from './youtube/index.ts';
 
