@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpFetcher } from '../../../../lambdas/adapters/http-fetcher.ts';
 import { createSource } from '../../../../lambdas/adapters/sources/create-source.ts';
-import { createLemmySource, type LemmyLimits } from '../../../../lambdas/adapters/sources/lemmy.ts';
+import { createLemmySource, type LemmyLimits } from '../../../../lambdas/adapters/sources/lemmy/index.ts';
 import { markdownToPlainText } from '../../../../lambdas/adapters/sources/api/markdown.ts';
 import { sourceSchema } from '../../../../lambdas/config/schema.ts';
 import type { Source } from '../../../../lambdas/core/ports.ts';

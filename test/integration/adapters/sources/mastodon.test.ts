@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpFetcher } from '../../../../lambdas/adapters/http-fetcher.ts';
-import { createMastodonSource, type MastodonSourceOptions } from '../../../../lambdas/adapters/sources/mastodon.ts';
+import { createMastodonSource, type MastodonSourceOptions } from '../../../../lambdas/adapters/sources/mastodon/index.ts';
 import { readFeed } from '../../../../lambdas/core/normalise.ts';
 import type { Source } from '../../../../lambdas/core/ports.ts';
 import { afterFailure, initialSourceState, isDeferred } from '../../../../lambdas/core/source-health.ts';
@@ -196,7 +196,15 @@ describe('mastodon source', () => {
     // Page 3 reached a status from 5 October: nothing older is asked for.
     expect(mastodon.requests()).toEqual(['', `max_id=${ID.s7}`, `max_id=${ID.s5}`]);
     for (const hit of mastodon.hits) expect(hit.params.get('limit')).toBe('40');
-    expect(JSON.parse(state.cursor!)).toEqual({ v: 1, for: `${mastodon.url}/tags/saveboschlegacy`, newest: ID.s9, backfill: null });
+    // This instance has no /api/v2/instance (404: before 4.5, or another server): it does not say who
+    // may read its hashtag feeds, which is remembered for a day.
+    expect(JSON.parse(state.cursor!)).toEqual({
+      v: 1,
+      for: `${mastodon.url}/tags/saveboschlegacy`,
+      newest: ID.s9,
+      backfill: null,
+      instance: { checkedAt: NOW.toISOString(), hashtagFeeds: null },
+    });
   });
 
   it('takes a boost as its original seen again: one post with the original id, link, author and time', async () => {

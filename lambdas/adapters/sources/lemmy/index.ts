@@ -10,14 +10,14 @@
 // 0.19+ post lists), exactly; by page number otherwise, one page early, skipping what it already read
 // (new items push the list down; removed ones pull it up).
 
-import { FetchError } from '../../core/errors.ts';
-import { collapseWhitespace, dedupKeyFor } from '../../core/normalise.ts';
-import { CATCH_UP_DAYS } from '../../core/place.ts';
-import type { Fetcher, Source } from '../../core/ports.ts';
-import { DAY_MS } from '../../core/time.ts';
-import type { Post } from '../../core/types.ts';
-import { markdownToPlainText } from './api/markdown.ts';
-import { getJson, type AccessHints } from './api/json.ts';
+import { FetchError } from '../../../core/errors.ts';
+import { collapseWhitespace, dedupKeyFor } from '../../../core/normalise.ts';
+import { CATCH_UP_DAYS } from '../../../core/place.ts';
+import type { Fetcher, Source } from '../../../core/ports.ts';
+import { DAY_MS } from '../../../core/time.ts';
+import type { Post } from '../../../core/types.ts';
+import { markdownToPlainText } from '../api/markdown.ts';
+import { getJson, type AccessHints } from '../api/json.ts';
 import {
   apiTimeMs,
   child,
@@ -29,7 +29,7 @@ import {
   text,
   whole,
   type JsonObject,
-} from './api/shape.ts';
+} from '../api/shape.ts';
 
 export interface LemmySourceConfig {
   id: string;
