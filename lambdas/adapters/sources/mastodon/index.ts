@@ -18,11 +18,12 @@ import { credentialValues, requireCredentials, type SourceCredentials } from '..
 import { readCursorAs } from '../api/cursor.ts';
 import { catchUpHorizonMs } from '../api/horizon.ts';
 import { compareIds, earlierId, laterId } from '../api/ids.ts';
+import { freshCheck } from '../api/instance-check.ts';
 import { getJson, type AccessHints } from '../api/json.ts';
 import { rateLimitSpent } from '../api/rate-limit.ts';
 import { createRejectionCounter, readItems } from '../api/rejections.ts';
 import { canRead, continueWalk, pageBudget, pollNewestFirst, type NewestFirstListing } from '../api/walk.ts';
-import { checkInstance, describeAccess, feedAccess, freshCheck, instanceCheckSchema, type HashtagFeedsAccess } from './instance.ts';
+import { checkInstance, describeAccess, feedAccess, instanceCheckSchema, type HashtagFeedsAccess } from './instance.ts';
 import { statusName, statusSchema, statusToPost, type Status } from './status.ts';
 
 /** The most a timeline page holds. */

@@ -9,7 +9,6 @@
 import { z } from 'zod';
 import { FetchError } from '../../../core/errors.ts';
 import type { Fetcher } from '../../../core/ports.ts';
-import { DAY_MS } from '../../../core/time.ts';
 import { getJson } from '../api/json.ts';
 
 const feedAccessSchema = z.object({ local: z.string(), remote: z.string() });
@@ -26,11 +25,6 @@ export type InstanceCheck = z.output<typeof instanceCheckSchema>;
 const instanceSchema = z.object({
   configuration: z.object({ timelines_access: z.object({ hashtag_feeds: feedAccessSchema }) }),
 });
-
-/** The check kept in the cursor while it is under a day old; null when it is due again. */
-export function freshCheck(check: InstanceCheck | null, now: Date): InstanceCheck | null {
-  return check !== null && now.getTime() - Date.parse(check.checkedAt) < DAY_MS ? check : null;
-}
 
 export async function checkInstance(fetcher: Fetcher, instance: string, now: Date): Promise<InstanceCheck> {
   const checkedAt = now.toISOString();

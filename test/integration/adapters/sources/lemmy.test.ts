@@ -140,9 +140,11 @@ describe('lemmy source', () => {
     ]);
     expect(asked).toEqual([postsUrl('page=1'), postsUrl('page=2'), postsUrl('page=3'), commentsUrl('page=1'), commentsUrl('page=2')]);
     const cursor = JSON.parse(state.cursor!) as Json;
+    // The instance has no /api/v4/site (404): API v3, remembered with when it was checked.
     expect(cursor).toEqual({
-      v: 1,
-      community: COMMUNITY,
+      v: 2,
+      for: `${server.url}/c/${COMMUNITY}`,
+      api: { version: 'v3', checkedAt: NOW.toISOString() },
       posts: { maxId: 1005, newestMs: Date.parse('2026-11-20T10:00:00Z'), walk: null },
       comments: { maxId: 5003, newestMs: Date.parse('2026-11-20T11:00:00Z'), walk: null },
     });
@@ -219,8 +221,12 @@ describe('lemmy source', () => {
   });
 
   it('treats a cursor it cannot read, or one for another community, as a first run', async () => {
-    const other = JSON.stringify({ v: 1, community: 'movies@lemmy.world', posts: { maxId: 9999, newestMs: 1, walk: null }, comments: { maxId: 9999, newestMs: 1, walk: null } });
-    for (const cursor of ['{"v":1,', other]) {
+    const lists = { posts: { maxId: 9999, newestMs: 1, walk: null }, comments: { maxId: 9999, newestMs: 1, walk: null } };
+    const api = { version: 'v3', checkedAt: NOW.toISOString() };
+    const other = JSON.stringify({ v: 2, for: `${server.url}/c/movies@lemmy.world`, api, ...lists });
+    // Written before the API version was kept (v1): read from the start again; the store counts each item once.
+    const older = JSON.stringify({ v: 1, community: COMMUNITY, ...lists });
+    for (const cursor of ['{"v":2,', other, older]) {
       const { posts: yielded } = await pass(lemmySource(), { ...initialSourceState('lemmy'), cursor }, NOW);
       expect(yielded).toHaveLength(6);
     }
