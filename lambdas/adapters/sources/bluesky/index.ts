@@ -17,7 +17,7 @@ import { requireCredentials, type SourceCredentials } from '../api/credentials.t
 import { readCursorAs } from '../api/cursor.ts';
 import { catchUpHorizonMs } from '../api/horizon.ts';
 import type { AccessHints, ApiAnswer } from '../api/json.ts';
-import { createRejectionCounter, firstIssue, readItems } from '../api/rejections.ts';
+import { createRejectionCounter, firstIssue } from '../api/rejections.ts';
 import { unexpectedAnswer } from '../api/shape.ts';
 import { FRESH_WALK, pageBudget, pollNewestFirst, type NewestFirstListing } from '../api/walk.ts';
 import { blueskyPost, type KnownHandles } from './post.ts';
@@ -60,6 +60,17 @@ const cursorSchema = z.object({
 });
 
 type Token = z.output<typeof tokenSchema>;
+
+/** Where a hit sits in the listing, read even from one that fails the postView schema. */
+const placeSchema = postViewSchema.pick({ uri: true, indexedAt: true });
+
+/** A search hit: a post, or one that failed the schema (`problem`) but has its place in the listing. */
+interface Hit {
+  uri: string;
+  indexedAt: number;
+  view: PostView | null;
+  problem: string | null;
+}
 type BlueskyCursor = z.output<typeof cursorSchema>;
 
 export function createBlueskySource(config: SourceOf<'bluesky'>, deps: BlueskyDeps): Source {
@@ -87,6 +98,8 @@ export function createBlueskySource(config: SourceOf<'bluesky'>, deps: BlueskyDe
       const rejections = createRejectionCounter();
       const handles: KnownHandles = new Map();
       const taken = new Map<string, PostView>();
+      /** Uris of hits that failed the schema, counted once: not again when the next pass re-reads them. */
+      const unreadable = new Map<string, number>();
       /** The session the pass searched with, for health. */
       const used: { session: BlueskySession | null } = { session: null };
 
@@ -112,7 +125,7 @@ export function createBlueskySource(config: SourceOf<'bluesky'>, deps: BlueskyDe
         }
       }
 
-      const listing: NewestFirstListing<PostView, Token, number> = {
+      const listing: NewestFirstListing<Hit, Token, number> = {
         budget: pageBudget(limits.pagesPerPass),
         async read(token) {
           // A walk from the top begins now: its pages, in this pass and later ones, end there.
@@ -120,22 +133,40 @@ export function createBlueskySource(config: SourceOf<'bluesky'>, deps: BlueskyDe
           const answer = await search(token?.cursor ?? null, until);
           const page = searchAnswerSchema.safeParse(answer.data);
           if (!page.success) throw unexpectedAnswer(answer.url, `not a searchPosts answer (${firstIssue(page.error)})`);
-          const views = readItems(page.data.posts, postViewSchema, rejections, describe);
-          for (const view of views) handles.set(view.author.did, view.author.handle);
-          return { items: views, next: page.data.cursor ? { cursor: page.data.cursor, until } : null };
+          const hits = page.data.posts.flatMap((raw, index): Hit[] => {
+            const view = postViewSchema.safeParse(raw);
+            if (view.success) {
+              handles.set(view.data.author.did, view.data.author.handle);
+              return [{ uri: view.data.uri, indexedAt: view.data.indexedAt, view: view.data, problem: null }];
+            }
+            const problem = firstIssue(view.error);
+            // One that still has its place in the listing is counted only where the walk takes it (above
+            // the stop, once); one without even that is counted here.
+            const placed = placeSchema.safeParse(raw);
+            if (placed.success) return [{ ...placed.data, view: null, problem }];
+            rejections.reject(describe(raw, index), problem);
+            return [];
+          });
+          return { items: hits, next: page.data.cursor ? { cursor: page.data.cursor, until } : null };
         },
-        mark: (view) => view.indexedAt,
+        mark: (hit) => hit.indexedAt,
         compare: (a, b) => a - b,
-        beforeHorizon: (view) => view.indexedAt < horizonMs,
+        beforeHorizon: (hit) => hit.indexedAt < horizonMs,
         stopFor: (newest) => newest - INDEX_LAG_MS,
-        take(view) {
-          if (!readBefore.has(view.uri)) taken.set(view.uri, view);
+        take(hit) {
+          if (readBefore.has(hit.uri)) return;
+          if (hit.view) taken.set(hit.uri, hit.view);
+          else if (!unreadable.has(hit.uri)) {
+            unreadable.set(hit.uri, hit.indexedAt);
+            rejections.reject(`post ${hit.uri}`, hit.problem ?? 'unreadable');
+          }
         },
       };
       const walked = await pollNewestFirst(listing, previous ?? FRESH_WALK);
 
       const recent = new Map(previous?.recent ?? []);
       for (const view of taken.values()) recent.set(view.uri, view.indexedAt);
+      for (const [uri, indexedAt] of unreadable) recent.set(uri, indexedAt);
       const newest = walked.newest;
       const cursor: BlueskyCursor = {
         v: 1,
