@@ -1,8 +1,8 @@
 // The app-password session every bluesky source of an account shares. Logins are rate-limited hard
-// (the PDS allows 30 createSession calls per 5 minutes and 300 a day per account), so a session is
-// made once, kept in the SessionStore (the trend store: shared across passes and processes), renewed
-// with refreshSession when its access token runs out, and made anew only when the refresh token is
-// refused. Sources of one process that ask at once share one request.
+// (createSession: 30 per 5 minutes and 300 a day per account at a PDS, 100 a day at the bsky.social
+// entryway), so a session is made once, kept in the SessionStore (the trend store: shared across passes
+// and processes), renewed with refreshSession when its access token runs out, and made anew only when
+// the refresh token is refused. Sources of one process that ask at once share one request.
 
 import { Buffer } from 'node:buffer';
 import { z } from 'zod';
@@ -110,7 +110,7 @@ export function createSessionKeeper(fetcher: Fetcher, sessions: SessionStore, lo
       if (error instanceof FetchError && error.details.status === 429) {
         throw new FetchError(
           'http-status',
-          `${error.message}: Bluesky allows an account 30 logins per 5 minutes and 300 a day; the session is kept in the store, so this happens only when something else logs in with this account too`,
+          `${error.message}: Bluesky allows an account 30 logins per 5 minutes and 100–300 a day; the session is kept in the store, so this happens only when something else logs in with this account too`,
           error.details,
           { cause: error },
         );

@@ -351,7 +351,7 @@ describe('bluesky source', () => {
       const error = await failure(bskySource().poll(initialSourceState('bsky'), NOW));
 
       expect(error.details).toMatchObject({ status: 429, retryAfterMs: 300_000 });
-      expect(error.message).toContain('Bluesky allows an account 30 logins per 5 minutes and 300 a day');
+      expect(error.message).toContain('Bluesky allows an account 30 logins per 5 minutes and 100–300 a day');
       expect(bsky.calls('app.bsky.feed.searchPosts')).toHaveLength(0);
     });
 
