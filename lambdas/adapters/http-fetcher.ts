@@ -111,8 +111,7 @@ export function createHttpFetcher(options: HttpFetcherOptions): Fetcher {
         return { kind: 'done', response: { notModified: true, url: url.href } };
       }
       if (status < 200 || status > 299) {
-        await discardBody(response);
-        throw statusError(response, url);
+        throw statusError(response, url, await errorBody(response));
       }
 
       // Content-Length counts the bytes on the wire (compressed, if encoded); more than the cap is refused
@@ -228,6 +227,29 @@ async function readCapped(response: Response, url: URL, maxBytes: number, contro
   return Buffer.concat(chunks, total);
 }
 
+/** An API says why it refused in the body (YouTube's `quotaExceeded` vs `forbidden`): its start is kept, the rest not read. */
+const ERROR_BODY_BYTES = 16_384;
+
+async function errorBody(response: Response): Promise<string | undefined> {
+  if (!response.body) return undefined;
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    while (total < ERROR_BODY_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      total += value.byteLength;
+    }
+  } catch {
+    // A body cut off mid-way still leaves the status to report.
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return total === 0 ? undefined : Buffer.concat(chunks, total).subarray(0, ERROR_BODY_BYTES).toString('utf8');
+}
+
 async function discardBody(response: Response): Promise<void> {
   await response.body?.cancel().catch(() => undefined);
 }
@@ -236,12 +258,13 @@ function tooLarge(url: URL, what: string, maxBytes: number): FetchError {
   return new FetchError('too-large', `response from ${url.href} ${what} than the ${maxBytes}-byte limit`, { url: url.href });
 }
 
-function statusError(response: Response, url: URL): FetchError {
+function statusError(response: Response, url: URL, body: string | undefined): FetchError {
   const { status } = response;
   const reason = response.statusText || STATUS_CODES[status] || '';
   const retryAfterMs = RETRY_AFTER_STATUSES.has(status) ? parseRetryAfter(response.headers.get('retry-after'), Date.now()) : undefined;
   const details: FetchError['details'] = { status, url: url.href };
   if (retryAfterMs !== undefined) details.retryAfterMs = retryAfterMs;
+  if (body !== undefined) details.body = body;
   const later = retryAfterMs === undefined ? '' : ` (retry after ${Math.ceil(retryAfterMs / 1000)} s)`;
   return new FetchError('http-status', `HTTP ${status}${reason ? ` ${reason}` : ''} from ${url.href}${later}`, details);
 }

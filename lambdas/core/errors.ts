@@ -26,7 +26,8 @@ export class FetchError extends FanpulseError {
   constructor(
     readonly kind: FetchFailureKind,
     message: string,
-    readonly details: { status?: number; retryAfterMs?: number; url?: string } = {},
+    /** `body`: the start of an error answer's body, for APIs that say there why they refused. */
+    readonly details: { status?: number; retryAfterMs?: number; url?: string; body?: string } = {},
     options?: { cause?: unknown },
   ) {
     super(message, options);

@@ -175,6 +175,19 @@ describe('createHttpFetcher', () => {
       expect(error.message).toBe(`HTTP 500 Internal Server Error from ${server.url}/broken`);
     });
 
+    it('keeps the start of an error answer, where an API says why it refused', async () => {
+      const reason = JSON.stringify({ error: { code: 403, message: 'quota', errors: [{ reason: 'quotaExceeded', domain: 'youtube.quota' }] } });
+      server.route('/refused', (_req, res) => res.writeHead(403, { 'Content-Type': 'application/json' }).end(reason));
+      server.route('/refused-huge', (_req, res) => res.writeHead(403).end('x'.repeat(100_000)));
+
+      const refused = await failure(fetcher().get({ url: `${server.url}/refused` }));
+      const huge = await failure(fetcher().get({ url: `${server.url}/refused-huge` }));
+
+      expect(refused.details).toMatchObject({ status: 403, body: reason });
+      // Only the first 16 KiB of a long error page is read.
+      expect(huge.details.body).toBe('x'.repeat(16_384));
+    });
+
     it('reports a 404 as an HTTP status failure', async () => {
       const error = await failure(fetcher().get({ url: `${server.url}/nowhere` }));
 
