@@ -32,8 +32,8 @@ export const DEFAULT_ACCEPT =
 const ACCEPT_ENCODING = 'gzip, deflate, br';
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const RETRY_AFTER_STATUSES = new Set([429, 503]);
-/** How much of an error answer is kept: enough for an API's error name and message (XRPC's {error, message}). */
-const ERROR_BODY_BYTES = 2048;
+/** How much of an error answer is kept: enough for an API's own error name and message (XRPC's {error, message}, YouTube's reasons). */
+const ERROR_BODY_BYTES = 16_384;
 
 /** What a POST sends; null for a GET. */
 type PostBody = { body?: URLSearchParams | string; contentType?: string } | null;

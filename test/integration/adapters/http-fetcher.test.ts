@@ -215,13 +215,18 @@ describe('createHttpFetcher', () => {
       server.route('/xrpc/app.bsky.feed.searchPosts', (_req, res) =>
         res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"ExpiredToken","message":"Token has expired"}'),
       );
-      server.route('/chatty', (_req, res) => res.writeHead(502).end('x'.repeat(50_000)));
+      const reason = JSON.stringify({ error: { code: 403, message: 'quota', errors: [{ reason: 'quotaExceeded', domain: 'youtube.quota' }] } });
+      server.route('/refused', (_req, res) => res.writeHead(403, { 'Content-Type': 'application/json' }).end(reason));
+      server.route('/chatty', (_req, res) => res.writeHead(502).end('x'.repeat(100_000)));
 
       const expired = await failure(fetcher().get({ url: `${server.url}/xrpc/app.bsky.feed.searchPosts` }));
+      const refused = await failure(fetcher().get({ url: `${server.url}/refused` }));
       const chatty = await failure(fetcher().get({ url: `${server.url}/chatty` }));
 
       expect(expired.details).toEqual({ status: 400, url: `${server.url}/xrpc/app.bsky.feed.searchPosts`, body: '{"error":"ExpiredToken","message":"Token has expired"}' });
-      expect(chatty.details.body).toBe('x'.repeat(2048));
+      expect(refused.details).toMatchObject({ status: 403, body: reason });
+      // Only the first 16 KiB of a long error page is read.
+      expect(chatty.details.body).toBe('x'.repeat(16_384));
     });
 
     it('reports a 404 as an HTTP status failure', async () => {
