@@ -4,6 +4,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Alerting } from './constructs/alerting.ts';
+import { Credentials } from './constructs/credentials.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { Polling } from './constructs/polling.ts';
 import { QueryApi } from './constructs/query-api.ts';
@@ -17,6 +18,7 @@ export interface FanpulseStackProps extends StackProps {
 export class FanpulseStack extends Stack {
   readonly storage: Storage;
   readonly alerting: Alerting;
+  readonly credentials: Credentials;
   readonly polling: Polling;
   readonly queryApi: QueryApi;
   readonly monitoring: Monitoring;
@@ -27,9 +29,11 @@ export class FanpulseStack extends Stack {
 
     this.storage = new Storage(this, 'Storage', { removalPolicy: settings.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY });
     this.alerting = new Alerting(this, 'Alerting', { emails: settings.alertEmails });
+    this.credentials = new Credentials(this, 'Credentials');
     this.polling = new Polling(this, 'Polling', {
       table: this.storage.table,
       alerting: this.alerting,
+      credentials: this.credentials,
       configFile: settings.configFile,
       rate: Duration.minutes(settings.pollRateMinutes),
     });
@@ -50,6 +54,7 @@ export class FanpulseStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.queryApi.url, description: `GET <url>trends, alerts, sources (${settings.publicApi ? 'public' : 'IAM-signed requests'})` });
     new CfnOutput(this, 'DashboardUrl', { value: this.monitoring.dashboardUrl, description: 'Posts, petition mentions and sentiment per hour per topic' });
     new CfnOutput(this, 'PollFunctionName', { value: this.polling.function.functionName, description: 'aws lambda invoke --function-name <this> out.json runs a pass now' });
+    new CfnOutput(this, 'CredentialsSecretName', { value: this.credentials.secret.secretName, description: 'Source keys: aws secretsmanager put-secret-value --secret-id <this> --secret-string file://credentials.json' });
     new CfnOutput(this, 'ReaderPolicyArn', { value: this.queryApi.readerPolicy.managedPolicyArn, description: 'Attach to a user or role to query the API and the table' });
   }
 }

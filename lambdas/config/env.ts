@@ -25,6 +25,12 @@ const bothOrNeither = (env: { REDDIT_CLIENT_ID?: string; REDDIT_CLIENT_SECRET?: 
   }
 };
 
+/**
+ * The credential pairs over a merged view (the function's environment under the stack's secret,
+ * lambdas/config/secrets.ts): the same rule as for the environment alone.
+ */
+export const credentialPairsSchema = z.object(redditCredentials).superRefine(bothOrNeither);
+
 /** The Reddit app credentials when both are set. */
 export function redditCredentialsFrom(env: { REDDIT_CLIENT_ID?: string; REDDIT_CLIENT_SECRET?: string }) {
   return env.REDDIT_CLIENT_ID !== undefined && env.REDDIT_CLIENT_SECRET !== undefined
@@ -68,6 +74,9 @@ const pollEnvSchema = lambdaEnvSchema
   .extend({
     FANPULSE_TOPIC_ARN: required('the SNS topic alerts are published to'),
     SNS_ENDPOINT: endpoint,
+    /** The stack's credentials secret (its ARN); unset = credentials from the environment only. */
+    FANPULSE_SECRET_ARN: optional,
+    SECRETS_MANAGER_ENDPOINT: endpoint,
     ...redditCredentials,
   })
   .superRefine(bothOrNeither);

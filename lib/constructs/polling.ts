@@ -17,6 +17,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Alerting } from './alerting.ts';
+import type { Credentials } from './credentials.ts';
 import { BUNDLED_CONFIG, HouseFunction, TASK_ROOT, useTable } from './node-function.ts';
 
 /**
@@ -28,6 +29,11 @@ export const POLL_TIMEOUT = Duration.minutes(5);
 export interface PollingProps {
   readonly table: ITable;
   readonly alerting: Alerting;
+  /**
+   * The sources' keys and logins, read by the function at a cold start.
+   * @default - none: sources that need a key show needs-credentials
+   */
+  readonly credentials?: Credentials;
   /** The validated monitor config (absolute path), bundled with the function. */
   readonly configFile: string;
   /**
@@ -75,6 +81,7 @@ export class Polling extends Construct {
     });
     useTable(this.function, props.table, 'read-write');
     props.alerting.grantPublish(this.function);
+    props.credentials?.passTo(this.function);
 
     // A failed pass is retried (every pass is idempotent) until the next one is due; after that,
     // running it adds nothing the next pass would not do.

@@ -1,7 +1,7 @@
 // The Lambda bundles `cdk synth` produces, run as Lambda would run them: the minified ES modules
 // from the cloud assembly, with the environment the template gives each function (its Refs resolved
 // to a local table and topic, /var/task to the bundle's directory), against dynalite, fauxqs and a
-// local feed server. Catches what only bundling breaks: CommonJS dependencies, JSON imports, the
+// local feed server, and the credentials secret from a local Secrets Manager. Catches what only bundling breaks: CommonJS dependencies, JSON imports, the
 // bundled config file, the SDK inside the bundle.
 
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -16,11 +16,14 @@ import { startFauxqsTopic, type FauxqsTopic } from '../helpers/fauxqs.ts';
 import { rssFeed } from '../helpers/feed-builder.ts';
 import { startTestServer, type TestServer } from '../helpers/http-server.ts';
 import { apiEvent, lambdaContext, scheduledEvent } from '../helpers/lambda-events.ts';
+import { startTestSecretsManager, type TestSecretsManager } from '../helpers/secrets-manager.ts';
 import { synthFanpulse } from '../helpers/cdk.ts';
 
 let server: TestServer;
 let dynamo: TestDynamo;
 let sns: FauxqsTopic;
+let secrets: TestSecretsManager;
+let secretArn: string;
 let tableName: string;
 let synth: Awaited<ReturnType<typeof synthFanpulse>>;
 const now = Date.now();
@@ -37,8 +40,9 @@ beforeAll(async () => {
   }));
   const posts = [...quiet, ...wave];
   server = await startTestServer({ '/feed.xml': (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rssFeed('Fans', posts)) });
-  [dynamo, sns] = await Promise.all([startTestDynamo(), startFauxqsTopic()]);
+  [dynamo, sns, secrets] = await Promise.all([startTestDynamo(), startFauxqsTopic(), startTestSecretsManager()]);
   tableName = (await dynamo.newStore()).tableName;
+  secretArn = secrets.putSecretString('FanpulseCredentialsSecret', JSON.stringify({ YOUTUBE_API_KEY: 'AIza-bundle-test' }));
   const config = join(await mkdtemp(join(tmpdir(), 'fanpulse-bundles-')), 'fanpulse.config.json');
   await writeFile(
     config,
@@ -52,11 +56,15 @@ beforeAll(async () => {
 
 afterAll(async () => {
   process.env = originalEnv;
-  await Promise.all([server?.close(), dynamo?.close(), sns?.close()]);
+  await Promise.all([server?.close(), dynamo?.close(), sns?.close(), secrets?.close()]);
 });
 
-/** Loads a function's bundle with the environment its template sets, resolved to the local stand-ins. */
-async function loadBundle<E, R>(logicalIdPrefix: string): Promise<(event: E, context: Context) => Promise<R>> {
+/**
+ * Loads a function's bundle with the environment its template sets, resolved to the local stand-ins,
+ * minus the variables named in `without`; each load is a new module instance (a new container).
+ */
+let loads = 0;
+async function loadBundle<E, R>(logicalIdPrefix: string, without: string[] = []): Promise<(event: E, context: Context) => Promise<R>> {
   const [, fn] = Object.entries(synth.template.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith(logicalIdPrefix))!;
   const dir = join(synth.outdir, fn.Metadata['aws:asset:path']);
   const local = (value: unknown): string => {
@@ -64,17 +72,23 @@ async function loadBundle<E, R>(logicalIdPrefix: string): Promise<(event: E, con
     const ref = (value as { Ref?: string }).Ref ?? '';
     if (ref.startsWith('StorageTable')) return tableName;
     if (ref.startsWith('AlertingTopic')) return sns.topicArn;
+    if (ref.startsWith('CredentialsSecret')) return secretArn;
     throw new Error(`no local value for ${JSON.stringify(value)}`);
   };
   const variables = Object.fromEntries(Object.entries(fn.Properties.Environment.Variables as Record<string, unknown>).map(([k, v]) => [k, local(v)]));
   // Only the emulators' endpoints are added: everything else is what the stack sets.
-  Object.assign(process.env, variables, { DYNAMODB_ENDPOINT: dynamo.endpoint, SNS_ENDPOINT: sns.endpoint, AWS_REGION: sns.region });
-  const module = (await import(pathToFileURL(join(dir, 'index.mjs')).href)) as { handler: (event: E, context: Context) => Promise<R> };
+  Object.assign(process.env, variables, { DYNAMODB_ENDPOINT: dynamo.endpoint, SNS_ENDPOINT: sns.endpoint, SECRETS_MANAGER_ENDPOINT: secrets.endpoint, AWS_REGION: sns.region });
+  for (const name of without) delete process.env[name];
+  const module = (await import(`${pathToFileURL(join(dir, 'index.mjs')).href}?container=${++loads}`)) as { handler: (event: E, context: Context) => Promise<R> };
   return module.handler;
 }
 
+// Loading a 1.4 MB bundle as a new module instance and running a pass takes seconds, and many
+// times that on a loaded 2-core machine.
+const BUNDLE_TEST_TIMEOUT = 120_000;
+
 describe('the synthesised bundles', () => {
-  it('the poll bundle runs a pass from a scheduled event and publishes the alert', async () => {
+  it('the poll bundle runs a pass from a scheduled event, reading the credentials secret once, and publishes the alert', async () => {
     const handler = await loadBundle<ReturnType<typeof scheduledEvent>, PassReport>('PollingFunction');
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     const report = await handler(scheduledEvent(), lambdaContext('poll')).finally(() => vi.restoreAllMocks());
@@ -82,7 +96,22 @@ describe('the synthesised bundles', () => {
     expect(report.newPosts).toBe(42);
     expect(report.alertsDelivered).toHaveLength(1);
     expect((await sns.receiveOne()).envelope?.Subject).toContain('Bosch: Legacy');
-  });
+    // The Secrets Manager client inside the bundle asked for the secret the template names.
+    expect(secrets.calls).toEqual([secretArn]);
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    await handler(scheduledEvent(), lambdaContext('poll')).finally(() => vi.restoreAllMocks());
+    expect(secrets.calls).toEqual([secretArn]);
+  }, BUNDLE_TEST_TIMEOUT);
+
+  it('the poll bundle runs without a credentials secret, from the environment alone', async () => {
+    secrets.calls.length = 0;
+    const handler = await loadBundle<ReturnType<typeof scheduledEvent>, PassReport>('PollingFunction', ['FANPULSE_SECRET_ARN']);
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const report = await handler(scheduledEvent(), lambdaContext('poll')).finally(() => vi.restoreAllMocks());
+    expect(report.sources).toMatchObject([{ sourceId: 'fans', status: 'ok', items: 42 }]);
+    expect(report.newPosts).toBe(0);
+    expect(secrets.calls).toEqual([]);
+  }, BUNDLE_TEST_TIMEOUT);
 
   it('the query bundle answers the trends API from the bundled config, and rejects a bad parameter', async () => {
     const handler = await loadBundle<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>('QueryApiFunction');
@@ -100,5 +129,5 @@ describe('the synthesised bundles', () => {
     } finally {
       vi.restoreAllMocks();
     }
-  });
+  }, BUNDLE_TEST_TIMEOUT);
 });

@@ -24,8 +24,9 @@ const functions = () => Object.entries(template.findResources('AWS::Lambda::Func
 const masked = (value: unknown) => JSON.parse(JSON.stringify(value).replace(/[0-9a-f]{64}/g, '[asset hash]'));
 
 describe('FanpulseStack', () => {
-  it('composes storage, alerting, polling, the query API and monitoring', () => {
+  it('composes storage, alerting, credentials, polling, the query API and monitoring', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
     template.resourceCountIs('AWS::SNS::Topic', 1);
     template.resourceCountIs('AWS::SNS::Subscription', 1);
     template.resourceCountIs('AWS::Lambda::Function', 2);
@@ -52,14 +53,18 @@ describe('FanpulseStack', () => {
       'AwsSolutions-IAM5',
       'AwsSolutions-L1',
       'AwsSolutions-L1',
+      'AwsSolutions-SMG4',
       'AwsSolutions-SQS3',
     ]);
     for (const acknowledged of nag.suppressedViolations) expect(acknowledged.reason.length, acknowledged.acknowledgedAt).toBeGreaterThan(60);
   });
 
-  it('outputs what a user needs next: table, topic, API URL, dashboard URL, reader policy, poll function', () => {
+  it('outputs what a user needs next: table, topic, API URL, dashboard URL, reader policy, poll function, credentials secret', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
-    expect(Object.keys(outputs).filter((k) => !k.startsWith('CDK')).sort()).toEqual(['AlertTopicArn', 'ApiUrl', 'DashboardUrl', 'PollFunctionName', 'ReaderPolicyArn', 'TableName']);
+    expect(Object.keys(outputs).filter((k) => !k.startsWith('CDK')).sort()).toEqual(['AlertTopicArn', 'ApiUrl', 'CredentialsSecretName', 'DashboardUrl', 'PollFunctionName', 'ReaderPolicyArn', 'TableName']);
+    // The name without the six characters Secrets Manager appends to the ARN: what --secret-id takes.
+    const secret = Object.keys(template.findResources('AWS::SecretsManager::Secret'))[0]!;
+    expect(JSON.stringify(outputs.CredentialsSecretName!.Value)).toContain(`{"Ref":"${secret}"}`);
     expect(JSON.stringify(outputs.DashboardUrl!.Value)).toContain('.console.aws.amazon.com/cloudwatch/home?region=');
     expect(JSON.stringify(outputs.ApiUrl!.Value)).toContain('execute-api');
   });

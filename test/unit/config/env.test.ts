@@ -23,3 +23,13 @@ describe('Reddit app credentials in the environment', () => {
     expect(() => readPollEnv({ ...lambda, REDDIT_CLIENT_SECRET: 'fp-s3cret' })).toThrow(/REDDIT_CLIENT_ID/);
   });
 });
+
+describe("the poll function's credentials secret in the environment", () => {
+  it('is optional, and read by its ARN with an http(s) endpoint only for tests and emulators', () => {
+    expect(readPollEnv(lambda).FANPULSE_SECRET_ARN).toBeUndefined();
+    const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:CredentialsSecret40F8BB41-AbCdEfGhIjKl-a1B2c3';
+    expect(readPollEnv({ ...lambda, FANPULSE_SECRET_ARN: arn, SECRETS_MANAGER_ENDPOINT: 'http://127.0.0.1:4566' })).toMatchObject({ FANPULSE_SECRET_ARN: arn, SECRETS_MANAGER_ENDPOINT: 'http://127.0.0.1:4566' });
+    expect(readPollEnv({ ...lambda, FANPULSE_SECRET_ARN: '', SECRETS_MANAGER_ENDPOINT: '' })).toMatchObject({ FANPULSE_SECRET_ARN: undefined, SECRETS_MANAGER_ENDPOINT: undefined });
+    expect(() => readPollEnv({ ...lambda, SECRETS_MANAGER_ENDPOINT: 'localhost:4566' })).toThrow(/SECRETS_MANAGER_ENDPOINT: must be an http\(s\) URL/);
+  });
+});
