@@ -105,7 +105,16 @@ function withCounts(series: HourlyCount[], fromHour: number, counts: number[]): 
 
 // ---- synthetic checks (the unit tests assert the same behaviours) ------------------------------
 
-function syntheticChecks(settings: AlertSettings): void {
+interface SyntheticFigures {
+  burstCaught: number;
+  burstSeeds: number;
+  /** Hours from the ramp's start to its alert (the alert at the end of its 4th hour is 4), or null. */
+  rampHours: number | null;
+  youngSpike: boolean;
+  falseAlertsPerMonth: Array<[string, number]>;
+}
+
+function syntheticChecks(settings: AlertSettings): SyntheticFigures {
   const day = (n: number) => n * DAY_HOURS;
   const at = (hour: number) => T0 + hour * HOUR_MS;
 
@@ -143,11 +152,20 @@ function syntheticChecks(settings: AlertSettings): void {
     { label: 'petition 3/h, φ 0.3', meanPerHour: 3, cycle: 0.6, dispersion: 0.3 },
     { label: 'tweets 200/h, φ 0.1', meanPerHour: 200, cycle: 0.6, dispersion: 0.1 },
   ];
+  const falseAlertsPerMonth: Array<[string, number]> = [];
   for (const scale of scales) {
     let alerts = 0;
     for (let seed = 1; seed <= 20; seed++) alerts += backtest(simulateQuiet({ ...scale, days: 30, seed }), settings).length;
     console.log(`  false alerts per 30 quiet days (daily cycle ±60%), ${scale.label}: ${(alerts / 20).toFixed(2)} (${alerts} over 20 seeded months)`);
+    falseAlertsPerMonth.push([scale.label, alerts / 20]);
   }
+  return {
+    burstCaught: caught,
+    burstSeeds: seeds,
+    rampHours: ramp[0] ? (Date.parse(ramp[0].windowEnd) - at(day(14))) / HOUR_MS : null,
+    youngSpike: youngSpike.status === 'spike',
+    falseAlertsPerMonth,
+  };
 }
 
 // ---- NAB realTweets, scored as baseline.mjs scores -------------------------------------------
@@ -220,9 +238,9 @@ function row(name: string, s: Score, extra = ''): string {
   return `${name.padEnd(16)} ${extra}${pad(s.windows, 7)} ${pad(s.alerts, 6)} ${pad(s.tp, 3)} ${pad(s.fp, 3)} ${pad(s.redundant, 4)} ${pad(r.precision.toFixed(3), 9)} ${pad(r.recall.toFixed(3), 6)} ${pad(r.f1.toFixed(3), 5)}`;
 }
 
-async function nab(settings: AlertSettings): Promise<void> {
+async function nab(settings: AlertSettings): Promise<number | null> {
   const dir = referencePath('nab');
-  if (!dir) return;
+  if (!dir) return null;
   const baselineModule = (await import(pathToFileURL(join(dir, 'baseline.mjs')).href)) as {
     poissonUpperTail: (k: number, lambda: number) => number;
   };
@@ -249,11 +267,24 @@ async function nab(settings: AlertSettings): Promise<void> {
   }
   console.log(row('overall (micro)', total, `${''.padStart(5)} `));
   console.log(row('Poisson baseline', naive, `${''.padStart(5)} `) + '   (baseline.mjs logic, run in-process; README: P 0.051 R 1.000 F1 0.097)');
+  return rates(total).f1;
 }
+
+const F1_TARGET = 0.65;
+const FALSE_ALERT_TARGET = 0.2;
 
 export async function main(): Promise<void> {
   const settings = defaultAlertSettings;
   console.log(`settings: ${JSON.stringify(settings)}`);
-  syntheticChecks(settings);
-  await nab(settings);
+  const synthetic = syntheticChecks(settings);
+  const f1 = await nab(settings);
+  const verdict = (ok: boolean) => (ok ? 'met' : 'NOT MET');
+  console.log('\ntargets:');
+  if (f1 !== null) console.log(`  - NAB realTweets F1 ≥ ${F1_TARGET}: ${f1.toFixed(3)} ${verdict(f1 >= F1_TARGET)}`);
+  console.log(`  - burst of 8 on 0.3/h caught: ${synthetic.burstCaught}/${synthetic.burstSeeds} ${verdict(synthetic.burstCaught === synthetic.burstSeeds)}`);
+  console.log(`  - slow ramp caught within its 4th hour: ${synthetic.rampHours === null ? 'missed' : `after ${synthetic.rampHours} h`} ${verdict(synthetic.rampHours !== null && synthetic.rampHours <= 4)}`);
+  console.log(`  - 30 after two days of 0-1 alerts: ${verdict(synthetic.youngSpike)}`);
+  for (const [label, rate] of synthetic.falseAlertsPerMonth) {
+    console.log(`  - ≤ ${FALSE_ALERT_TARGET} false alerts per quiet month, ${label}: ${rate.toFixed(2)} ${verdict(rate <= FALSE_ALERT_TARGET)}`);
+  }
 }

@@ -16,24 +16,25 @@ const NOW = '2026-11-20T12:20:00Z';
 const H0 = Date.parse('2026-11-20T12:00:00Z');
 const at = (hoursBefore: number, minutes: number) => new Date(H0 - hoursBefore * HOUR + minutes * 60_000);
 
-// Scores, by the AFINN-165 list and the campaign lexicon: "wonderful" +4, "great" +3, "please" +1,
-// "save" +2, "terrible" −3, "cancelled" −3 (campaign), "sign" and "petition" 0 (campaign); every
-// other word here is in neither list. Labels: positive above +1, negative below 0, else neutral.
+// Scores, by VADER's ratings scaled ×1.25 and the campaign lexicon: "wonderful" 2.7 → +3.375,
+// "great" 3.1 → +3.875, "please" 1.3 → +1.625, "terrible" −2.1 → −2.625, "save" +2, "cancelled" −3,
+// "sign" and "petition" 0 (campaign); every other word here is in no list.
+// Labels: positive above +0.5, negative below 0, else neutral.
 const PETITION = 'Sign the petition for Bosch Legacy'; // petition, 0, neutral
-const PRAISE = 'Bosch Legacy finale was wonderful'; // +4, positive
+const PRAISE = 'Bosch Legacy finale was wonderful'; // +3.375, positive
 
 const fansEntries: FeedEntry[] = [
   // Three quiet days: one post every 8 hours, petition and praise in turn.
   ...[10, 26, 42, 58].map((h) => ({ title: PETITION, link: `https://fans.example/p/${h}`, published: at(h, 10) })),
   ...[18, 34, 50, 66].map((h) => ({ title: PRAISE, link: `https://fans.example/p/${h}`, published: at(h, 10) })),
   { title: 'Ballard premiere date announced', link: 'https://fans.example/b/27', published: at(27, 10) }, // ballard, 0, neutral
-  { title: 'Ballard trailer looks great', link: 'https://fans.example/b/3', published: at(3, 10) }, // ballard, +3, positive
+  { title: 'Ballard trailer looks great', link: 'https://fans.example/b/3', published: at(3, 10) }, // ballard, +3.875, positive
   { title: 'Ballard and Bosch Legacy crossover', link: 'https://fans.example/x/2', published: at(2, 10) }, // both topics, 0, neutral
   { title: 'Bosch Legacy power tools on sale', link: 'https://fans.example/tools', published: at(1, 10) }, // excluded: no topic
   // The wave: 30 petition posts in the first 15 minutes of the current hour.
   ...Array.from({ length: 30 }, (_, i) =>
     i < 20
-      ? { title: 'Please sign the petition to save Bosch Legacy', link: `https://fans.example/wave/${i}`, published: at(0, i / 2) } // +3, positive
+      ? { title: 'Please sign the petition to save Bosch Legacy', link: `https://fans.example/wave/${i}`, published: at(0, i / 2) } // +3.625, positive
       : { title: 'Sign the petition: Bosch Legacy cancelled', link: `https://fans.example/wave/${i}`, published: at(0, i / 2) }, // −3, negative
   ),
 ];
@@ -42,7 +43,7 @@ const newsEntries: FeedEntry[] = [
   { title: 'Bosch Legacy season recap', link: 'https://news.example/recap', published: at(4, 10) }, // 0, neutral
   { title: PRAISE, link: 'https://fans.example/p/18', published: at(18, 10) }, // the fans' story again: counted once per topic
   { title: 'Ballard trailer looks great', link: 'https://news.example/ballard', published: at(3, 20) }, // news follows bosch-legacy only
-  { title: 'Terrible news: Bosch Legacy cancelled', link: 'https://news.example/axed', published: at(2, 40) }, // −6, negative
+  { title: 'Terrible news: Bosch Legacy cancelled', link: 'https://news.example/axed', published: at(2, 40) }, // −5.625, negative
 ];
 
 interface Bucket {
@@ -75,17 +76,17 @@ const SINCE_2D_HOURS = 49;
 
 const boschHourly: Record<string, Counts> = {
   '2026-11-18T18:00:00.000Z': [1, 1, 0, 0, 1, 0], // petition, 42 h before
-  '2026-11-19T02:00:00.000Z': [1, 0, 1, 0, 0, 4], // praise, 34 h
+  '2026-11-19T02:00:00.000Z': [1, 0, 1, 0, 0, 3.375], // praise, 34 h
   '2026-11-19T10:00:00.000Z': [1, 1, 0, 0, 1, 0], // petition, 26 h
-  '2026-11-19T18:00:00.000Z': [1, 0, 1, 0, 0, 4], // praise, 18 h, from fans and news: once
+  '2026-11-19T18:00:00.000Z': [1, 0, 1, 0, 0, 3.375], // praise, 18 h, from fans and news: once
   '2026-11-20T02:00:00.000Z': [1, 1, 0, 0, 1, 0], // petition, 10 h
   '2026-11-20T08:00:00.000Z': [1, 0, 0, 0, 1, 0], // news recap
-  '2026-11-20T10:00:00.000Z': [2, 0, 0, 1, 1, -3], // crossover (0) + terrible news (−6)
-  '2026-11-20T12:00:00.000Z': [30, 30, 20, 10, 0, 1], // the wave: 20 × +3, 10 × −3
+  '2026-11-20T10:00:00.000Z': [2, 0, 0, 1, 1, -5.625 / 2], // crossover (0) + terrible news (−5.625)
+  '2026-11-20T12:00:00.000Z': [30, 30, 20, 10, 0, (20 * 3.625 - 10 * 3) / 30], // the wave: 20 × +3.625, 10 × −3
 };
 const ballardHourly: Record<string, Counts> = {
   '2026-11-19T09:00:00.000Z': [1, 0, 0, 0, 1, 0],
-  '2026-11-20T09:00:00.000Z': [1, 0, 1, 0, 0, 3],
+  '2026-11-20T09:00:00.000Z': [1, 0, 1, 0, 0, 3.875],
   '2026-11-20T10:00:00.000Z': [1, 0, 0, 0, 1, 0],
 };
 
@@ -166,10 +167,10 @@ describe('fanpulse trends after one pass', () => {
     expectBuckets(
       await trends('--bucket', 'day', '--topic', 'bosch-legacy'),
       series('bosch-legacy', null, '2026-11-13T00:00:00.000Z', 8, 24 * HOUR, {
-        '2026-11-17T00:00:00.000Z': [1, 0, 1, 0, 0, 4], // praise at 18:00
-        '2026-11-18T00:00:00.000Z': [3, 2, 1, 0, 2, 4 / 3], // petition 02:00, praise 10:00, petition 18:00
-        '2026-11-19T00:00:00.000Z': [3, 1, 2, 0, 1, 8 / 3], // praise 02:00, petition 10:00, praise 18:00
-        '2026-11-20T00:00:00.000Z': [34, 31, 20, 11, 3, 24 / 34], // petition, recap, crossover, terrible, the wave
+        '2026-11-17T00:00:00.000Z': [1, 0, 1, 0, 0, 3.375], // praise at 18:00
+        '2026-11-18T00:00:00.000Z': [3, 2, 1, 0, 2, 3.375 / 3], // petition 02:00, praise 10:00, petition 18:00
+        '2026-11-19T00:00:00.000Z': [3, 1, 2, 0, 1, 6.75 / 3], // praise 02:00, petition 10:00, praise 18:00
+        '2026-11-20T00:00:00.000Z': [34, 31, 20, 11, 3, (-5.625 + 20 * 3.625 - 10 * 3) / 34], // petition, recap, crossover, terrible, the wave
       }),
     );
   });
@@ -178,9 +179,9 @@ describe('fanpulse trends after one pass', () => {
     expectBuckets(
       await trends('--since', '2d', '--source', 'news'),
       series('bosch-legacy', 'news', SINCE_2D_FIRST, SINCE_2D_HOURS, HOUR, {
-        '2026-11-19T18:00:00.000Z': [1, 0, 1, 0, 0, 4],
+        '2026-11-19T18:00:00.000Z': [1, 0, 1, 0, 0, 3.375],
         '2026-11-20T08:00:00.000Z': [1, 0, 0, 0, 1, 0],
-        '2026-11-20T10:00:00.000Z': [1, 0, 0, 1, 0, -6],
+        '2026-11-20T10:00:00.000Z': [1, 0, 0, 1, 0, -5.625],
       }),
     );
   });
@@ -191,7 +192,7 @@ describe('fanpulse trends after one pass', () => {
       series('bosch-legacy', null, '2026-11-20T00:00:00.000Z', 11, HOUR, {
         '2026-11-20T02:00:00.000Z': [1, 1, 0, 0, 1, 0],
         '2026-11-20T08:00:00.000Z': [1, 0, 0, 0, 1, 0],
-        '2026-11-20T10:00:00.000Z': [2, 0, 0, 1, 1, -3],
+        '2026-11-20T10:00:00.000Z': [2, 0, 0, 1, 1, -5.625 / 2],
       }),
     );
   });
@@ -217,9 +218,9 @@ describe('fanpulse trends after one pass', () => {
     // 8 active bosch-legacy hours and 3 ballard hours of 2 × 49.
     const rows = lines.slice(2, -1).map((line) => line.split(/\s{2,}/));
     expect(rows).toHaveLength(11);
-    expect(rows).toContainEqual(['bosch-legacy', '2026-11-20 12:00', '30', '30', '20', '10', '0', '1.00']);
-    expect(rows).toContainEqual(['bosch-legacy', '2026-11-20 10:00', '2', '0', '0', '1', '1', '-3.00']);
-    expect(rows).toContainEqual(['ballard', '2026-11-20 09:00', '1', '0', '1', '0', '0', '3.00']);
+    expect(rows).toContainEqual(['bosch-legacy', '2026-11-20 12:00', '30', '30', '20', '10', '0', '1.42']);
+    expect(rows).toContainEqual(['bosch-legacy', '2026-11-20 10:00', '2', '0', '0', '1', '1', '-2.81']);
+    expect(rows).toContainEqual(['ballard', '2026-11-20 09:00', '1', '0', '1', '0', '0', '3.88']);
     expect(lines.at(-1)).toBe('(87 empty hours not shown; use --format json or csv for the full series)');
   });
 });

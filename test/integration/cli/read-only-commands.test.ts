@@ -45,8 +45,9 @@ const FEED = `<?xml version="1.0" encoding="UTF-8"?>
 </rss>
 `;
 
-// Scores: "please" +1, "save" +2, "great" +3, "terrible" −3; "sign" and "petition" are 0 in the
-// campaign lexicon; no other word here is in AFINN. Positive above +1, negative below 0.
+// Scores: VADER's ratings ×1.25, "please" 1.3 → +1.625, "great" 3.1 → +3.875, "terrible" −2.1 → −2.625;
+// "save" +2, "sign" and "petition" 0 in the campaign lexicon; no other word here is in a list.
+// Positive above +0.5, negative below 0.
 const EXPECTED_POSTS = [
   {
     id: 'fans-1',
@@ -57,7 +58,7 @@ const EXPECTED_POSTS = [
     text: 'Sign at change.org today',
     topics: ['bosch-legacy'],
     petition: true,
-    score: 3,
+    score: 3.625,
     label: 'positive',
   },
   {
@@ -69,7 +70,7 @@ const EXPECTED_POSTS = [
     text: 'Undated post',
     topics: ['ballard'],
     petition: false,
-    score: 3,
+    score: 3.875,
     label: 'positive',
   },
   {
@@ -81,7 +82,7 @@ const EXPECTED_POSTS = [
     text: 'Terrible prices',
     topics: [],
     petition: false,
-    score: -3,
+    score: -2.625,
     label: 'negative',
   },
 ];
@@ -118,8 +119,9 @@ describe('fanpulse score', () => {
     const lines = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     // "love" +3 and "terrible" −3 over three words each; the last line has no sentiment word.
     expect(lines).toEqual([
-      expect.objectContaining({ score: 3, comparative: 1, label: 'positive' }),
-      expect.objectContaining({ score: -3, comparative: -1, label: 'negative' }),
+      // love 3.2 → 4 over 3 tokens; terrible −2.625 over 3
+      expect.objectContaining({ score: 4, comparative: 1.3333, label: 'positive' }),
+      expect.objectContaining({ score: -2.625, comparative: -0.875, label: 'negative' }),
       expect.objectContaining({ score: 0, comparative: 0, label: 'neutral' }),
     ]);
   });

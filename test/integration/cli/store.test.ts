@@ -53,16 +53,16 @@ describe('fanpulse poll (the loop) and trends on one data dir', () => {
   const hour = Math.floor(Date.now() / HOUR) * HOUR;
   const at = (hoursBefore: number, minutes: number) => new Date(hour - hoursBefore * HOUR + minutes * 60_000);
   const feed = rssFeed('Fans', [
-    { title: 'Bosch Legacy finale was wonderful', link: 'https://fans.example/1', published: at(26, 10) }, // +4, positive
+    { title: 'Bosch Legacy finale was wonderful', link: 'https://fans.example/1', published: at(26, 10) }, // wonderful 2.7 × 1.25 = +3.375, positive
     { title: 'Sign the petition for Bosch Legacy', link: 'https://fans.example/2', published: at(5, 10) }, // petition, 0, neutral
-    { title: 'Terrible news: Bosch Legacy cancelled', link: 'https://fans.example/3', published: at(2, 10) }, // −6, negative
+    { title: 'Terrible news: Bosch Legacy cancelled', link: 'https://fans.example/3', published: at(2, 10) }, // terrible −2.625 + cancelled −3 = −5.625, negative
     { title: 'Bosch Legacy season recap', link: 'https://fans.example/4', published: at(2, 30) }, // 0, neutral
   ]);
   const bucket = (hoursBefore: number) => new Date(hour - hoursBefore * HOUR).toISOString();
   const expected = [
-    { bucketStart: bucket(26), posts: 1, petitionMentions: 0, positive: 1, negative: 0, neutral: 0, sentimentMean: 4 },
+    { bucketStart: bucket(26), posts: 1, petitionMentions: 0, positive: 1, negative: 0, neutral: 0, sentimentMean: 3.375 },
     { bucketStart: bucket(5), posts: 1, petitionMentions: 1, positive: 0, negative: 0, neutral: 1, sentimentMean: 0 },
-    { bucketStart: bucket(2), posts: 2, petitionMentions: 0, positive: 0, negative: 1, neutral: 1, sentimentMean: -3 },
+    { bucketStart: bucket(2), posts: 2, petitionMentions: 0, positive: 0, negative: 1, neutral: 1, sentimentMean: -5.625 / 2 },
   ].map((b) => ({ topic: 'bosch-legacy', source: null, ...b }));
 
   let server: TestServer;

@@ -179,7 +179,7 @@ describe('detectSpike', () => {
     );
   });
 
-  it('never alerts below the minimum count, and alerts exactly when count >= threshold with p <= maxPValue', () => {
+  it('never alerts below the minimum count, and alerts exactly when count >= threshold with p <= maxPValue above the record', () => {
     fc.assert(
       fc.property(
         fc.array(fc.nat({ max: 12 }), { minLength: 1, maxLength: 24 * 9 }),
@@ -195,6 +195,7 @@ describe('detectSpike', () => {
           if (spike) {
             expect(detection.count).toBeGreaterThanOrEqual(minCount);
             expect(detection.pValue).toBeLessThanOrEqual(params.maxPValue);
+            expect(detection.count).toBeGreaterThan(detection.record);
           }
           for (const test of detection.tests) expect(test.threshold).toBeGreaterThanOrEqual(detection.basis === 'seasonal' ? minCount : minCount + 4);
         },
@@ -259,12 +260,37 @@ describe('backtest', () => {
     expect(findings[0]).toMatchObject({ windowStart: new Date(at(14 * DAY)).toISOString(), windowEnd: new Date(at(14 * DAY + 1)).toISOString(), count: 30 });
   });
 
-  it('alerts again for a second spike once the cooldown has passed', () => {
+  it('alerts again for a bigger second spike once the cooldown has passed', () => {
     const steady = simulate({ meanPerHour: 3, cycle: 0.6, dispersion: 0.3, days: 16, seed: 10 });
     const gap = settings.cooldownHours + 2;
-    const series = withCounts(withCounts(steady, 14 * DAY, [60]), 14 * DAY + gap, [60]);
+    const series = withCounts(withCounts(steady, 14 * DAY, [60]), 14 * DAY + gap, [90]);
     const findings = backtest(series, settings).filter((f) => Date.parse(f.windowEnd) > at(14 * DAY));
     expect(findings.map((f) => f.windowStart)).toEqual([new Date(at(14 * DAY)).toISOString(), new Date(at(14 * DAY + gap)).toISOString()]);
+  });
+
+  it('does not alert for a burst no bigger than one in the last two weeks (the record)', () => {
+    const steady = simulate({ meanPerHour: 3, cycle: 0.6, dispersion: 0.3, days: 20, seed: 10 });
+    const series = withCounts(withCounts(steady, 14 * DAY, [60]), 17 * DAY, [60]);
+    const findings = backtest(series, settings).filter((f) => Date.parse(f.windowEnd) > at(14 * DAY));
+    expect(findings.map((f) => f.windowStart)).toEqual([new Date(at(14 * DAY)).toISOString()]);
+    const repeat = detectSpike(series, at(17 * DAY + 1), settings);
+    expect(repeat).toMatchObject({ status: 'normal', count: 60 });
+    // The 60 three days earlier is the record of the one-hour window.
+    expect(repeat.status !== 'insufficient-data' && repeat.tests[0]).toMatchObject({ hours: 1, record: 60, threshold: 61 });
+  });
+
+  it('takes the record from the two weeks before the window, not from older history', () => {
+    // Hand-made: 0 everywhere except a 50 at hour 10 and a 20 at day 16; tested at day 16.
+    const hours = 17 * DAY;
+    const counts = Array.from({ length: hours }, (_, h) => (h === 10 ? 50 : 0));
+    const series = counts.map((count, h) => ({ hourStart: at(h), count }));
+    series[16 * DAY]!.count = 20;
+    const detection = detectSpike(series, at(16 * DAY + 1), settings);
+    if (detection.status === 'insufficient-data') throw new Error('expected a verdict');
+    // Hour 10 is more than 14 days (336 h) before day 16, so the record is 0 and 20 alerts.
+    expect(detection).toMatchObject({ status: 'spike', count: 20, hours: 1, record: 0 });
+    const sixHours = detection.tests.find((t) => t.hours === 6);
+    expect(sixHours).toMatchObject({ record: 0, count: 20 });
   });
 
   it('never alerts twice within the cooldown', () => {

@@ -2,18 +2,20 @@ import Sentiment from 'sentiment';
 import { describe, expect, it } from 'vitest';
 import { scoreText } from '../../../lambdas/core/score.ts';
 
-// Expected scores are worked out by hand from AFINN-165 (love +3, good +3, great +3, bad −3,
-// terrible −3, favourite +2, please +1, yes +1, cool +1, sorry −1), the campaign lexicon
-// (cancelled −3, bring back +2, renew +2, petition 0) and the rules in score.ts.
+// Expected scores are worked out by hand from VADER's lexicon scaled by 1.25 onto AFINN's scale
+// (love 3.2 → 4, good 1.9 → 2.375, great 3.1 → 3.875, perfect 2.7 → 3.375, bad −2.5 → −3.125,
+// terrible −2.1 → −2.625, please 1.3 → 1.625, no −1.2 → −1.5, pls 0.3 → 0.375, "can't stand" −2 → −2.5),
+// AFINN-165 where VADER has no entry (favourite +2), the campaign lexicon (cancelled and
+// cancellation −3, bring back +2, renew/renewed/revival +2, petition 0) and the rules in score.ts.
 
 describe('scoreText', () => {
   describe('basics', () => {
     it('calls a sentence with a positive word positive', () => {
-      expect(scoreText('I love this show')).toEqual({ score: 3, comparative: 0.75, label: 'positive' });
+      expect(scoreText('I love this show')).toEqual({ score: 4, comparative: 1, label: 'positive' });
     });
 
     it('calls a sentence with a negative word negative', () => {
-      expect(scoreText('This episode was terrible')).toMatchObject({ score: -3, label: 'negative' });
+      expect(scoreText('This episode was terrible')).toMatchObject({ score: -2.625, label: 'negative' });
     });
 
     it('calls a sentence without opinion words neutral', () => {
@@ -26,13 +28,13 @@ describe('scoreText', () => {
     });
 
     it('reports comparative as score per token, not counting links and mentions', () => {
-      expect(scoreText('good day').comparative).toBe(1.5);
-      expect(scoreText('@someone good day https://example.com/x').comparative).toBe(1.5);
+      expect(scoreText('good day').comparative).toBe(1.1875);
+      expect(scoreText('@someone good day https://example.com/x').comparative).toBe(1.1875);
     });
 
-    it('needs more than one weak positive word to call a text positive', () => {
-      expect(scoreText('yes').label).toBe('neutral');
-      expect(scoreText('cool, yes').label).toBe('positive');
+    it('calls a faint positive (0.5 or less) neutral', () => {
+      expect(scoreText('pls')).toMatchObject({ score: 0.375, label: 'neutral' });
+      expect(scoreText('pls pls')).toMatchObject({ score: 0.75, label: 'positive' });
     });
 
     it('calls a text with one mildly negative word negative', () => {
@@ -47,7 +49,7 @@ describe('scoreText', () => {
     });
 
     it('takes asking to bring a show back as support', () => {
-      expect(scoreText('please bring back Bosch')).toMatchObject({ score: 3, label: 'positive' });
+      expect(scoreText('please bring back Bosch')).toMatchObject({ score: 3.625, label: 'positive' });
       expect(scoreText('renew it').label).toBe('positive');
     });
 
@@ -64,8 +66,29 @@ describe('scoreText', () => {
     });
 
     it('takes a plea not to cancel as support', () => {
-      // please +1, cancel −3 negated: +2.22
-      expect(scoreText("please don't cancel Bosch")).toMatchObject({ score: 3.22, label: 'positive' });
+      // please +1.625, cancel −3 negated: +2.22
+      expect(scoreText("please don't cancel Bosch")).toMatchObject({ score: 3.845, label: 'positive' });
+    });
+
+    it('hears a cancellation as negative, on its own and in a headline', () => {
+      expect(scoreText('cancellation')).toMatchObject({ score: -3, label: 'negative' });
+      expect(scoreText('The show got a cancellation notice').label).toBe('negative');
+    });
+
+    it('hears "no … revival" as bad news', () => {
+      // "no" reaches "revival" three words on: 2 × −0.74
+      expect(scoreText('Netflix confirms no Warrior Nun revival')).toMatchObject({ score: -1.48, label: 'negative' });
+    });
+
+    it('reads "Oh great" and "Just perfect" around bad news as sarcasm', () => {
+      // cancellation −3; the markers' own +3.875 and +3.375 count against the text: −3 − 7.25
+      expect(scoreText('Oh great, another cancellation. Just perfect.')).toMatchObject({ score: -10.25, label: 'negative' });
+      // Around good news they are praise: 3.875 + 2
+      expect(scoreText('Oh great, they renewed it')).toMatchObject({ score: 5.875, label: 'positive' });
+    });
+
+    it('does not read excitement without an opinion word as negative', () => {
+      expect(scoreText('Who is staying up!!!')).toMatchObject({ score: 0, label: 'neutral' });
     });
 
     it('reads campaign hashtags, camel-case or not', () => {
@@ -82,23 +105,28 @@ describe('scoreText', () => {
     });
 
     it('reaches a few words past the negator', () => {
-      // good, four words after "don't": 3 × −0.74
-      expect(scoreText("I don't think this is good")).toMatchObject({ score: -2.22, label: 'negative' });
+      // good, four words after "don't": 2.375 × −0.74 = −1.7575 (rounded half up to −1.757)
+      expect(scoreText("I don't think this is good")).toMatchObject({ score: -1.757, label: 'negative' });
     });
 
     it('stops at the end of the clause', () => {
       // Without the comma, "good" would be the fourth word after "not" and flipped.
-      expect(scoreText('it is not over, this is good')).toMatchObject({ score: 3, label: 'positive' });
+      expect(scoreText('it is not over, this is good')).toMatchObject({ score: 2.375, label: 'positive' });
     });
 
     it('stops at a line break, as between a title and its text', () => {
-      // renewed +2 negated (−1.48), then great +3 outside the negation
-      expect(scoreText('Not renewed\nGreat news about the spin-off')).toMatchObject({ score: 1.52, label: 'positive' });
+      // renewed +2 negated (−1.48), then great +3.875 outside the negation
+      expect(scoreText('Not renewed\nGreat news about the spin-off')).toMatchObject({ score: 2.395, label: 'positive' });
     });
 
     it('keeps a fixed expression that starts with a negator whole', () => {
-      // AFINN's "can't stand" is −3 as a phrase; "stand" alone scores nothing
-      expect(scoreText("I can't stand this finale")).toMatchObject({ score: -3, label: 'negative' });
+      // "can't stand" is −2.5 as a phrase; "stand" alone scores nothing
+      expect(scoreText("I can't stand this finale")).toMatchObject({ score: -2.5, label: 'negative' });
+    });
+
+    it('lets "no" keep its own valence when no opinion word follows, and never negate another "no"', () => {
+      expect(scoreText('No.')).toMatchObject({ score: -1.5, label: 'negative' });
+      expect(scoreText('No and no.')).toMatchObject({ score: -3, label: 'negative' });
     });
 
     it('makes "not bad" mildly positive, weaker than "good"', () => {
@@ -111,9 +139,9 @@ describe('scoreText', () => {
   describe('"but" clauses', () => {
     it('lets the clause after "but" decide', () => {
       expect(scoreText('the plot was slow but the ending was great').label).toBe('positive');
-      // bad −3 halved, great +3: a plain sum would be 0
-      expect(scoreText('the acting was bad but the ending was great')).toMatchObject({ score: 1.5, label: 'positive' });
-      expect(scoreText('the ending was great but the acting was bad')).toMatchObject({ score: -1.5, label: 'negative' });
+      // before "but" ×0.5, after it ×1.5: −3.125 × 0.5 + 3.875 × 1.5 = 4.25; the other way round −2.75
+      expect(scoreText('the acting was bad but the ending was great')).toMatchObject({ score: 4.25, label: 'positive' });
+      expect(scoreText('the ending was great but the acting was bad')).toMatchObject({ score: -2.75, label: 'negative' });
     });
   });
 
@@ -150,14 +178,18 @@ describe('scoreText', () => {
       expect(scoreText('no news yet :(').label).toBe('negative');
       expect(scoreText('Bosch <3').label).toBe('positive');
       expect(scoreText('meet at 9:30').score).toBe(0);
+      // VADER's rated faces beyond the classic ones, but not the start of a word
+      expect(scoreText('lost my pen :l').label).toBe('negative');
+      expect(scoreText('o_O').label).toBe('negative');
+      expect(scoreText('o_Oscar').score).toBe(0);
     });
   });
 
   describe('HTML entities', () => {
     it('decodes entities before reading the text', () => {
       expect(scoreText('&lt;3 this show').label).toBe('positive');
-      // "&amp;" is an ampersand, not a word "amp": two tokens, 6 / 2.
-      expect(scoreText('good &amp; good').comparative).toBe(3);
+      // "&amp;" is an ampersand, not a word "amp": two tokens, 4.75 / 2.
+      expect(scoreText('good &amp; good').comparative).toBe(2.375);
     });
   });
 
