@@ -1,7 +1,11 @@
-// End to end over every source type at once: one config with rss, reddit, mastodon, discourse, lemmy
-// and hackernews sources, all reading one local HTTP server that answers each API in its real shape
-// (and honours its paging parameters), through the real fetcher, adapters, pipeline and dynalite.
-// Three passes: a first one, a second after new items appeared, and a third with nothing new.
+// End to end over every source type at once: one config with rss, reddit, mastodon, discourse, lemmy,
+// hackernews, bluesky and youtube sources. The first six read one local HTTP server that answers each
+// API in its real shape (and honours its paging parameters); bluesky reads the local entryway and PDS
+// (test/helpers/bluesky-server.ts, logged in with an app password, the session kept in the store) and
+// youtube the local Data API v3 (test/helpers/youtube-api.ts, with a key). All through the real fetcher,
+// adapters, pipeline and dynalite. Three passes: a first one, a second after new items appeared, and a
+// third with nothing new. A ninth source (a mastodon instance whose hashtag feeds need a login, with no
+// token set) must show needs-credentials without its timeline being asked and without disturbing the rest.
 //
 // Every item served is listed once in ITEMS, with a hand-written reading of what it should count for
 // (topics, petition mention) — never taken from the matcher. The expected hourly counts are a plain
@@ -10,6 +14,7 @@
 
 import { PassThrough } from 'node:stream';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,20 +27,23 @@ import type { Config } from '../../lambdas/config/schema.ts';
 import type { AlertSink, Store } from '../../lambdas/core/ports.ts';
 import { runPass, type PassReport } from '../../lambdas/core/pipeline.ts';
 import { readTrends } from '../../lambdas/query/read.ts';
+import { blueskyPostView, blueskyUri, youtubeCommentId, youtubeThread, type WireItem } from '../helpers/api-wire-items.ts';
+import { APP_PASSWORD, HANDLE, startFakeBluesky, type FakeBluesky } from '../helpers/bluesky-server.ts';
 import { startTestDynamo, type TestDynamo } from '../helpers/dynamo.ts';
 import { escapeXml, rssFeed } from '../helpers/feed-builder.ts';
 import { startTestServer, type TestServer } from '../helpers/http-server.ts';
+import { startFakeYoutube, YOUTUBE_KEY, type FakeYoutube } from '../helpers/youtube-api.ts';
 
 const NOW = new Date('2026-11-20T12:20:00Z');
 const NOW2 = new Date(NOW.getTime() + 15 * 60_000);
 const NOW3 = new Date(NOW.getTime() + 30 * 60_000);
 
 type TopicId = 'bosch-legacy' | 'renee-ballard';
-type SourceId = 'news' | 'reddit' | 'mastodon' | 'forum' | 'lemmy' | 'hn';
+type SourceId = 'news' | 'reddit' | 'mastodon' | 'forum' | 'lemmy' | 'hn' | 'bsky' | 'yt';
 const B: TopicId = 'bosch-legacy';
 const R: TopicId = 'renee-ballard';
 
-/** The article every "shared story" item links to: one story, seen in rss, reddit, hn and (second pass) lemmy. */
+/** The article every "shared story" item links to: one story, seen in rss, reddit, hn, bluesky and (second pass) lemmy. */
 const ARTICLE = 'https://news.example/articles/4821';
 const SHARED_TITLE = 'Bosch Legacy cancelled; fans start a petition';
 
@@ -47,6 +55,8 @@ interface Item {
   at: string;
   /** The pass before which the server starts serving it. */
   pass: 1 | 2;
+  /** Served in the first pass only (a glitch in one answer). */
+  once?: true;
   /** The post's title; for a comment, its parent's (discourse: the topic's) title. */
   title: string;
   body: string;
@@ -55,8 +65,8 @@ interface Item {
   /** Hand-labelled: the topics it counts for (title + body read by eye) and whether it mentions a petition. */
   counts: TopicId[];
   petition: boolean;
-  /** Served but never counted: deleted/removed, a moderator notice, or a boost (of `boostOf`). */
-  ignored?: 'gone' | 'boost';
+  /** Served but never counted: deleted/removed, a moderator notice, a boost (of `boostOf`), or one failing its wire schema. */
+  ignored?: 'gone' | 'boost' | 'unreadable';
   boostOf?: number;
   /** Discourse only: topic id and post number. */
   topic?: number;
@@ -108,13 +118,27 @@ const ITEMS: Item[] = [
   { source: 'hn', kind: 'post', id: 7003, at: at('12:19'), pass: 1, title: 'Bosch Legacy moves to Freevee', body: '', article: 'https://tv.example/freevee', counts: [B], petition: false },
   { source: 'hn', kind: 'comment', id: 7004, at: at('12:31'), pass: 2, title: 'Ask HN: What are you watching?', body: 'Signed the petition for Bosch Legacy', counts: [B], petition: true },
   { source: 'hn', kind: 'comment', id: 7005, at: at('12:33'), pass: 2, title: 'Ask HN: What are you watching?', body: '', counts: [], petition: false, ignored: 'gone' },
+  // Bluesky: searchPosts for the query (postViews); a link card is titled by its card and keyed by its article.
+  { source: 'bsky', kind: 'post', id: 1, at: at('11:10'), pass: 1, title: '', body: 'Bosch Legacy deserved a fourth season', counts: [B], petition: false },
+  { source: 'bsky', kind: 'post', id: 2, at: at('12:07'), pass: 1, title: SHARED_TITLE, body: '', article: ARTICLE, counts: [B], petition: true },
+  // Its record has no createdAt (required by app.bsky.feed.post): counted in the source's `rejected`.
+  { source: 'bsky', kind: 'post', id: 3, at: at('12:11'), pass: 1, title: '', body: 'Bosch Legacy petition!', counts: [], petition: false, ignored: 'unreadable' },
+  { source: 'bsky', kind: 'post', id: 4, at: at('12:34'), pass: 2, title: '', body: 'Signed the petition for a Renee Ballard season 2', counts: [R], petition: true },
+  // YouTube: comment threads on one video (untitled: videos.list does not know it, so no title words).
+  { source: 'yt', kind: 'comment', id: 1, at: at('11:05'), pass: 1, title: '', body: 'Bosch Legacy season 3 was perfect', counts: [B], petition: false },
+  { source: 'yt', kind: 'comment', id: 2, at: at('12:09'), pass: 1, title: '', body: 'Renee Ballard and Bosch Legacy fans: sign the petition', counts: [B, R], petition: true },
+  // Its top-level comment lost publishedAt (required): counted in the source's `rejected`. Served in the
+  // first pass only: the youtube adapter counts an unreadable thread again on every page it reads it
+  // (unlike bluesky, which remembers those it counted), so a lasting one would grow `rejected` each pass.
+  { source: 'yt', kind: 'comment', id: 3, at: at('12:13'), pass: 1, once: true, title: '', body: 'Bosch Legacy forever', counts: [], petition: false, ignored: 'unreadable' },
+  { source: 'yt', kind: 'comment', id: 4, at: at('12:33'), pass: 2, title: '', body: 'Renee Ballard is the reason I watch', counts: [R], petition: false },
 ];
 
 // ---- the server: each API in its real shape, serving the items of the current phase ----
 
 let phase: 1 | 2 = 1;
 const served = (source: SourceId, kind?: Item['kind']) =>
-  ITEMS.filter((i) => i.source === source && i.pass <= phase && (kind === undefined || i.kind === kind));
+  ITEMS.filter((i) => i.source === source && i.pass <= phase && !(i.once && phase > 1) && (kind === undefined || i.kind === kind));
 const newestFirst = (items: Item[]) => [...items].sort((a, b) => b.at.localeCompare(a.at) || b.id - a.id);
 const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 const query = (req: IncomingMessage) => new URL(req.url ?? '/', 'http://x').searchParams;
@@ -263,6 +287,12 @@ function hnSearch(req: IncomingMessage) {
   return { hits, nbHits: all.length, page, nbPages: Math.ceil(all.length / hitsPerPage), hitsPerPage, exhaustiveNbHits: true, query: params.get('query'), params: params.toString() };
 }
 
+// Bluesky and YouTube: the local servers' index and threads hold what the current phase serves.
+const wire = (i: Item): WireItem => ({ id: i.id, at: i.at, text: i.body, ...(i.article ? { card: { uri: i.article, title: i.title } } : {}), ...(i.ignored === 'unreadable' ? { unreadable: true } : {}) });
+/** A video videos.list does not know: its comments are untitled, so only their words count. */
+const VIDEO = 'e2eBoschV01';
+const YT_CHANNEL = 'UCe2echannel000000000000';
+
 function rssBody() {
   return rssFeed(
     'News',
@@ -273,6 +303,11 @@ function rssBody() {
 // ---- the run ----
 
 let server: TestServer;
+/** A second mastodon instance whose hashtag feeds need a login; the config names a token env that is not set. */
+let locked: TestServer;
+let lockedRequests: string[] = [];
+let bsky: FakeBluesky;
+let youtube: FakeYoutube;
 let dynamo: TestDynamo;
 let store: Store;
 let sink: AlertSink;
@@ -301,6 +336,19 @@ beforeAll(async () => {
   server.route('/api/v3/comment/list', logged((req) => lemmyList(req, 'comment')));
   server.route('/api/v1/search_by_date', logged(hnSearch));
 
+  locked = await startTestServer();
+  const instance = readFileSync(new URL('../fixtures/mastodon/instance-authenticated.json', import.meta.url), 'utf8');
+  locked.route('/api/v2/instance', (req, res) => {
+    lockedRequests.push(new URL(req.url ?? '/', 'http://x').pathname);
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(instance);
+  });
+  locked.route('/api/v1/timelines/tag/SaveBoschLegacy', (req, res) => {
+    lockedRequests.push(new URL(req.url ?? '/', 'http://x').pathname);
+    json(res, []);
+  });
+  bsky = await startFakeBluesky(NOW.getTime() / 1000);
+  youtube = await startFakeYoutube();
+
   dynamo = await startTestDynamo();
   ({ store } = await dynamo.newStore());
   const dir = await mkdtemp(join(tmpdir(), 'fanpulse-all-sources-'));
@@ -319,6 +367,9 @@ beforeAll(async () => {
         { id: 'forum', type: 'discourse', url: server.url, topics },
         { id: 'lemmy', type: 'lemmy', instance: server.url, community: 'television', topics },
         { id: 'hn', type: 'hackernews', query: 'bosch legacy', baseUrl: server.url, topics },
+        { id: 'bsky', type: 'bluesky', query: '"bosch legacy" OR "renee ballard"', service: bsky.entryway.url, topics },
+        { id: 'yt', type: 'youtube', videos: [VIDEO], baseUrl: youtube.url, topics },
+        { id: 'locked', type: 'mastodon', instance: locked.url, tag: 'SaveBoschLegacy', tokenEnv: 'LOCKED_MASTODON_TOKEN', topics },
       ],
       poll: { timeoutMs: 60_000 }, // healthy servers; never a race with a loaded machine
     },
@@ -328,13 +379,23 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
+  await locked?.close();
+  await bsky?.close();
+  await youtube?.close();
   await dynamo?.close();
 });
 
 async function pass(now: Date): Promise<PassReport> {
   requestLog = [];
+  lockedRequests = [];
+  bsky.index = served('bsky').map((i) => blueskyPostView(wire(i)));
+  youtube.threads = new Map([[VIDEO, served('yt').map((i) => youtubeThread(wire(i), VIDEO, YT_CHANNEL))]]);
+  youtube.asked.length = 0;
   const fetcher = createHttpFetcher({ ...cfg.poll, sleep: async () => {} });
-  return runPass({ config: cfg, store, sources: createSources(cfg, fetcher), sink, now, log: { info: () => {}, warn: () => {} } });
+  // No LOCKED_MASTODON_TOKEN: the `locked` source cannot log in. The bluesky session is kept in the store.
+  const credentials = { BLUESKY_HANDLE: HANDLE, BLUESKY_APP_PASSWORD: APP_PASSWORD, YOUTUBE_API_KEY: YOUTUBE_KEY };
+  const sources = createSources(cfg, fetcher, { credentials, sessions: store });
+  return runPass({ config: cfg, store, sources, sink, now, log: { info: () => {}, warn: () => {} } });
 }
 
 interface Row {
@@ -378,8 +439,30 @@ function expected(upTo: 1 | 2, source?: SourceId): Row[] {
 }
 const expectedAll = (upTo: 1 | 2) => ({
   topicWide: expected(upTo),
-  perSource: Object.fromEntries((['news', 'reddit', 'mastodon', 'forum', 'lemmy', 'hn'] as const).map((s) => [s, expected(upTo, s)])),
+  perSource: {
+    ...Object.fromEntries((['news', 'reddit', 'mastodon', 'forum', 'lemmy', 'hn', 'bsky', 'yt'] as const).map((s) => [s, expected(upTo, s)])),
+    locked: [],
+  },
 });
+/** Every source's outcome as [id, status]: all ok but the one that needs a login it was not given. */
+const statuses = (report: PassReport) => report.sources.map((s) => [s.sourceId, s.status === 'failed' ? `${s.status}: ${s.kind}` : s.status]);
+const allOk = (okStatus: (id: string) => string = () => 'ok') => cfg.sources.map((s) => [s.id, s.id === 'locked' ? 'failed: needs-credentials' : okStatus(s.id)]);
+const stateOf = async (id: string) => (await store.getSourceStates([id])).get(id)!;
+/** Unreadable wire items: one in each of bluesky and youtube, counted once across all passes. */
+async function expectRejectionsCounted() {
+  const [bskyState, ytState] = [await stateOf('bsky'), await stateOf('yt')];
+  expect([bskyState.rejected, ytState.rejected]).toEqual([1, 1]);
+  expect(bskyState.lastRejection).toContain(blueskyUri(wire(byId('bsky', 3))));
+  expect(bskyState.lastRejection).toContain('createdAt');
+  expect(ytState.lastRejection).toContain('publishedAt');
+}
+/** The locked source: needs-credentials naming its token env; its instance asked once, its timeline never. */
+async function expectLockedNeedsCredentials() {
+  const state = await stateOf('locked');
+  expect(state.health).toBe('needs-credentials');
+  expect(state.lastError).toContain('LOCKED_MASTODON_TOKEN');
+  expect(lockedRequests).toEqual(['/api/v2/instance']);
+}
 const paramsOf = (path: string) => requestLog.filter((r) => r.path === path).map((r) => Object.fromEntries(r.params));
 
 describe('a pass over every source type', () => {
@@ -387,7 +470,21 @@ describe('a pass over every source type', () => {
     // ---- pass 1 ----
     phase = 1;
     const first = await pass(NOW);
-    expect(first.sources.map((s) => [s.sourceId, s.status])).toEqual(cfg.sources.map((s) => [s.id, 'ok']));
+    expect(statuses(first)).toEqual(allOk());
+    await expectLockedNeedsCredentials();
+    await expectRejectionsCounted();
+    // The unreadable items are counted in the pass too, beside the readable ones (bluesky 2, youtube 2).
+    expect(first.sources.filter((s) => s.sourceId === 'bsky' || s.sourceId === 'yt')).toEqual([
+      { sourceId: 'bsky', status: 'ok', items: 2, counted: 2, unreadable: 1 },
+      { sourceId: 'yt', status: 'ok', items: 2, counted: 2, unreadable: 1 },
+    ]);
+    // One login at the entryway, then the search at the PDS the session names.
+    expect(bsky.calls('com.atproto.server.createSession').map((c) => c.server)).toEqual(['entryway']);
+    expect(bsky.calls('app.bsky.feed.searchPosts').map((c) => c.server)).toEqual(['pds']);
+    expect(youtube.asked.map((a) => [a.method, a.params.get('videoId') ?? a.params.get('id')])).toEqual([
+      ['commentThreads', VIDEO],
+      ['videos', VIDEO],
+    ]);
     // Paging reached every page: reddit `after` (Atom does not say a listing ended: until an empty page),
     // mastodon back with `max_id`, discourse `before`.
     expect(paramsOf('/r/BoschLegacy/new/.rss').map((p) => p['after'] ?? null)).toEqual([null, 't3_a02', 't3_a01']);
@@ -396,19 +493,37 @@ describe('a pass over every source type', () => {
 
     const afterFirst = await snapshot(NOW);
     expect(afterFirst).toEqual(expectedAll(1));
-    // By hand, as a check on the labels: bosch-legacy 1 (yesterday 20h) + 4 (10h) + 3 (11h) + 3 (12h: the
-    // shared story once, the reddit comment, the HN story); renee-ballard 4 (11h) + 1 (12h).
+    // By hand, as a check on the labels: bosch-legacy 1 (yesterday 20h) + 4 (10h) + 5 (11h: forum, lemmy,
+    // mastodon, bluesky, youtube) + 4 (12h: the shared story once, the reddit comment, the HN story, the
+    // youtube comment); renee-ballard 4 (11h) + 2 (12h: lemmy post, youtube comment).
     const total = (rows: Row[], topic: TopicId) => rows.filter((r) => r.topic === topic).reduce((n, r) => n + r.posts, 0);
-    expect([total(afterFirst.topicWide, B), total(afterFirst.topicWide, R)]).toEqual([11, 5]);
-    // The shared story counts once topic-wide, yet once in each of rss, reddit and hn.
+    expect([total(afterFirst.topicWide, B), total(afterFirst.topicWide, R)]).toEqual([14, 6]);
+    // The shared story counts once topic-wide, yet once in each of rss, reddit, hn and bluesky.
     const hour12 = (rows: Row[] | undefined) => rows?.find((r) => r.topic === B && r.bucketStart === '2026-11-20T12:00:00.000Z');
-    expect(hour12(afterFirst.topicWide)).toMatchObject({ posts: 3, petitionMentions: 2 });
-    expect([hour12(afterFirst.perSource['news'])?.posts, hour12(afterFirst.perSource['reddit'])?.posts, hour12(afterFirst.perSource['hn'])?.posts]).toEqual([1, 2, 2]);
+    expect(hour12(afterFirst.topicWide)).toMatchObject({ posts: 4, petitionMentions: 3 });
+    expect(['news', 'reddit', 'hn', 'bsky', 'yt'].map((id) => hour12(afterFirst.perSource[id])?.posts)).toEqual([1, 2, 2, 1, 1]);
+    // bluesky: 11h its own post, 12h the shared story (petition in its card's title); youtube: 11h one
+    // comment; 12h one comment counting for both topics (with the petition).
+    expect(afterFirst.perSource['bsky']).toEqual([
+      { topic: B, bucketStart: '2026-11-20T11:00:00.000Z', posts: 1, petitionMentions: 0 },
+      { topic: B, bucketStart: '2026-11-20T12:00:00.000Z', posts: 1, petitionMentions: 1 },
+    ]);
+    expect(afterFirst.perSource['yt']).toEqual([
+      { topic: B, bucketStart: '2026-11-20T11:00:00.000Z', posts: 1, petitionMentions: 0 },
+      { topic: B, bucketStart: '2026-11-20T12:00:00.000Z', posts: 1, petitionMentions: 1 },
+      { topic: R, bucketStart: '2026-11-20T12:00:00.000Z', posts: 1, petitionMentions: 1 },
+    ]);
+    expect(afterFirst.perSource['locked']).toEqual([]);
 
     // ---- pass 2: new items on every source ----
     phase = 2;
     const second = await pass(NOW2);
-    expect(second.sources.map((s) => [s.sourceId, s.status])).toEqual(cfg.sources.map((s) => [s.id, 'ok']));
+    expect(statuses(second)).toEqual(allOk());
+    await expectLockedNeedsCredentials();
+    // Bluesky's unreadable post, re-read inside its re-read window, is not counted again.
+    await expectRejectionsCounted();
+    // The session kept in the store is used again: no second login.
+    expect(bsky.calls('com.atproto.server.createSession')).toHaveLength(1);
     // Each API was asked only for what is new.
     expect(paramsOf('/api/v1/timelines/tag/SaveBoschLegacy')).toEqual([{ limit: '40', min_id: snowflake(103) }]);
     expect(paramsOf('/r/BoschLegacy/new/.rss').map((p) => p['after'] ?? null)).toEqual([null]);
@@ -421,9 +536,15 @@ describe('a pass over every source type', () => {
     const afterSecond = await snapshot(NOW2);
     expect(afterSecond).toEqual(expectedAll(2));
     // Exactly the new items were added: bosch-legacy +5 (rss, reddit post and comment, lemmy comment,
-    // hn comment; the lemmy link to the shared story is not new topic-wide), renee-ballard +4.
-    expect([total(afterSecond.topicWide, B), total(afterSecond.topicWide, R)]).toEqual([16, 9]);
-    expect(hour12(afterSecond.topicWide)).toMatchObject({ posts: 8, petitionMentions: 5 });
+    // hn comment; the lemmy link to the shared story is not new topic-wide), renee-ballard +6 (rss,
+    // reddit comment, mastodon, forum, bluesky, youtube).
+    expect([total(afterSecond.topicWide, B), total(afterSecond.topicWide, R)]).toEqual([19, 12]);
+    expect(hour12(afterSecond.topicWide)).toMatchObject({ posts: 9, petitionMentions: 6 });
+    // renee-ballard at 12h: lemmy post, youtube comment (pass 1); rss, reddit comment, mastodon, forum,
+    // bluesky (petition), youtube (pass 2). Petition: lemmy, youtube's first, rss, forum, bluesky.
+    expect(afterSecond.topicWide.find((r) => r.topic === R && r.bucketStart === '2026-11-20T12:00:00.000Z')).toMatchObject({ posts: 8, petitionMentions: 5 });
+    expect(afterSecond.perSource['bsky']?.find((r) => r.topic === R)).toEqual({ topic: R, bucketStart: '2026-11-20T12:00:00.000Z', posts: 1, petitionMentions: 1 });
+    expect(afterSecond.perSource['yt']?.find((r) => r.topic === R)).toEqual({ topic: R, bucketStart: '2026-11-20T12:00:00.000Z', posts: 2, petitionMentions: 1 });
     expect(hour12(afterSecond.perSource['lemmy'])).toMatchObject({ posts: 2, petitionMentions: 1 });
     // Nothing counted before moved or grew: every earlier hour is as it was.
     const before12 = (rows: Row[]) => rows.filter((r) => r.bucketStart < '2026-11-20T12:00:00.000Z');
@@ -431,7 +552,9 @@ describe('a pass over every source type', () => {
 
     // ---- pass 3: nothing new anywhere ----
     const third = await pass(NOW3);
-    expect(third.sources.map((s) => [s.sourceId, s.status])).toEqual(cfg.sources.map((s) => [s.id, s.id === 'news' ? 'not-modified' : 'ok']));
+    expect(statuses(third)).toEqual(allOk((id) => (id === 'news' ? 'not-modified' : 'ok')));
+    await expectLockedNeedsCredentials();
+    await expectRejectionsCounted();
     expect(third.newPosts).toBe(0);
     expect(third.bucketWrites).toBe(0);
     expect(await snapshot(NOW3)).toEqual(afterSecond);
