@@ -1,7 +1,11 @@
-// End to end over every source type at once: one config with rss, reddit, mastodon, discourse, lemmy
-// and hackernews sources, all reading one local HTTP server that answers each API in its real shape
-// (and honours its paging parameters), through the real fetcher, adapters, pipeline and dynalite.
-// Three passes: a first one, a second after new items appeared, and a third with nothing new.
+// End to end over every source type at once: one config with rss, reddit, mastodon, discourse, lemmy,
+// hackernews, bluesky and youtube sources. The first six read one local HTTP server that answers each
+// API in its real shape (and honours its paging parameters); bluesky reads the local entryway and PDS
+// (test/helpers/bluesky-server.ts, logged in with an app password, the session kept in the store) and
+// youtube the local Data API v3 (test/helpers/youtube-api.ts, with a key). All through the real fetcher,
+// adapters, pipeline and dynalite. Three passes: a first one, a second after new items appeared, and a
+// third with nothing new. A ninth source (a mastodon instance whose hashtag feeds need a login, with no
+// token set) must show needs-credentials without its timeline being asked and without disturbing the rest.
 //
 // Every item served is listed once in ITEMS, with a hand-written reading of what it should count for
 // (topics, petition mention) — never taken from the matcher. The expected hourly counts are a plain
@@ -10,6 +14,7 @@
 
 import { PassThrough } from 'node:stream';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,45 +27,35 @@ import type { Config } from '../../lambdas/config/schema.ts';
 import type { AlertSink, Store } from '../../lambdas/core/ports.ts';
 import { runPass, type PassReport } from '../../lambdas/core/pipeline.ts';
 import { readTrends } from '../../lambdas/query/read.ts';
+import { blueskyPostView, blueskyUri, youtubeCommentId, youtubeThread, type WireItem } from '../helpers/api-wire-items.ts';
+import { APP_PASSWORD, HANDLE, startFakeBluesky, type FakeBluesky } from '../helpers/bluesky-server.ts';
 import { startTestDynamo, type TestDynamo } from '../helpers/dynamo.ts';
-import { escapeXml, rssFeed } from '../helpers/feed-builder.ts';
+import { discoursePosts, hnSearch, lemmyList, mastodonTimeline, redditListing, rssBody, seconds, snowflake, type ServedItem } from '../helpers/all-sources-apis.ts';
 import { startTestServer, type TestServer } from '../helpers/http-server.ts';
+import { startFakeYoutube, YOUTUBE_KEY, type FakeYoutube } from '../helpers/youtube-api.ts';
 
 const NOW = new Date('2026-11-20T12:20:00Z');
 const NOW2 = new Date(NOW.getTime() + 15 * 60_000);
 const NOW3 = new Date(NOW.getTime() + 30 * 60_000);
 
 type TopicId = 'bosch-legacy' | 'renee-ballard';
-type SourceId = 'news' | 'reddit' | 'mastodon' | 'forum' | 'lemmy' | 'hn';
+type SourceId = 'news' | 'reddit' | 'mastodon' | 'forum' | 'lemmy' | 'hn' | 'bsky' | 'yt';
 const B: TopicId = 'bosch-legacy';
 const R: TopicId = 'renee-ballard';
 
-/** The article every "shared story" item links to: one story, seen in rss, reddit, hn and (second pass) lemmy. */
+/** The article every "shared story" item links to: one story, seen in rss, reddit, hn, bluesky and (second pass) lemmy. */
 const ARTICLE = 'https://news.example/articles/4821';
 const SHARED_TITLE = 'Bosch Legacy cancelled; fans start a petition';
 
-interface Item {
+interface Item extends ServedItem {
   source: SourceId;
-  kind: 'post' | 'comment';
-  /** Grows with time within a source and kind (as each API's ids do). */
-  id: number;
-  at: string;
   /** The pass before which the server starts serving it. */
   pass: 1 | 2;
-  /** The post's title; for a comment, its parent's (discourse: the topic's) title. */
-  title: string;
-  body: string;
-  /** A link post's article. */
-  article?: string;
+  /** Served in the first pass only (a glitch in one answer). */
+  once?: true;
   /** Hand-labelled: the topics it counts for (title + body read by eye) and whether it mentions a petition. */
   counts: TopicId[];
   petition: boolean;
-  /** Served but never counted: deleted/removed, a moderator notice, or a boost (of `boostOf`). */
-  ignored?: 'gone' | 'boost';
-  boostOf?: number;
-  /** Discourse only: topic id and post number. */
-  topic?: number;
-  number?: number;
 }
 
 const at = (hhmm: string, day = '2026-11-20') => `${day}T${hhmm}:00.000Z`;
@@ -108,15 +103,27 @@ const ITEMS: Item[] = [
   { source: 'hn', kind: 'post', id: 7003, at: at('12:19'), pass: 1, title: 'Bosch Legacy moves to Freevee', body: '', article: 'https://tv.example/freevee', counts: [B], petition: false },
   { source: 'hn', kind: 'comment', id: 7004, at: at('12:31'), pass: 2, title: 'Ask HN: What are you watching?', body: 'Signed the petition for Bosch Legacy', counts: [B], petition: true },
   { source: 'hn', kind: 'comment', id: 7005, at: at('12:33'), pass: 2, title: 'Ask HN: What are you watching?', body: '', counts: [], petition: false, ignored: 'gone' },
+  // Bluesky: searchPosts for the query (postViews); a link card is titled by its card and keyed by its article.
+  { source: 'bsky', kind: 'post', id: 1, at: at('11:10'), pass: 1, title: '', body: 'Bosch Legacy deserved a fourth season', counts: [B], petition: false },
+  { source: 'bsky', kind: 'post', id: 2, at: at('12:07'), pass: 1, title: SHARED_TITLE, body: '', article: ARTICLE, counts: [B], petition: true },
+  // Its record has no createdAt (required by app.bsky.feed.post): counted in the source's `rejected`.
+  { source: 'bsky', kind: 'post', id: 3, at: at('12:11'), pass: 1, title: '', body: 'Bosch Legacy petition!', counts: [], petition: false, ignored: 'unreadable' },
+  { source: 'bsky', kind: 'post', id: 4, at: at('12:34'), pass: 2, title: '', body: 'Signed the petition for a Renee Ballard season 2', counts: [R], petition: true },
+  // YouTube: comment threads on one video (untitled: videos.list does not know it, so no title words).
+  { source: 'yt', kind: 'comment', id: 1, at: at('11:05'), pass: 1, title: '', body: 'Bosch Legacy season 3 was perfect', counts: [B], petition: false },
+  { source: 'yt', kind: 'comment', id: 2, at: at('12:09'), pass: 1, title: '', body: 'Renee Ballard and Bosch Legacy fans: sign the petition', counts: [B, R], petition: true },
+  // Its top-level comment lost publishedAt (required): counted in the source's `rejected`. Served in the
+  // first pass only: the youtube adapter counts an unreadable thread again on every page it reads it
+  // (unlike bluesky, which remembers those it counted), so a lasting one would grow `rejected` each pass.
+  { source: 'yt', kind: 'comment', id: 3, at: at('12:13'), pass: 1, once: true, title: '', body: 'Bosch Legacy forever', counts: [], petition: false, ignored: 'unreadable' },
+  { source: 'yt', kind: 'comment', id: 4, at: at('12:33'), pass: 2, title: '', body: 'Renee Ballard is the reason I watch', counts: [R], petition: false },
 ];
 
-// ---- the server: each API in its real shape, serving the items of the current phase ----
+// ---- the servers: each API in its real shape (test/helpers/all-sources-apis.ts), serving the items of the current phase ----
 
 let phase: 1 | 2 = 1;
-const served = (source: SourceId, kind?: Item['kind']) =>
-  ITEMS.filter((i) => i.source === source && i.pass <= phase && (kind === undefined || i.kind === kind));
-const newestFirst = (items: Item[]) => [...items].sort((a, b) => b.at.localeCompare(a.at) || b.id - a.id);
-const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+const served = (source: string, kind?: ServedItem['kind']) =>
+  ITEMS.filter((i) => i.source === source && i.pass <= phase && !(i.once && phase > 1) && (kind === undefined || i.kind === kind));
 const query = (req: IncomingMessage) => new URL(req.url ?? '/', 'http://x').searchParams;
 const json = (res: ServerResponse, body: unknown) =>
   res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
@@ -125,154 +132,20 @@ const byId = (source: SourceId, id: number) => ITEMS.find((i) => i.source === so
 /** Query strings of the requests made, by path, to check the paging parameters each pass sent. */
 let requestLog: { path: string; params: URLSearchParams }[] = [];
 
-// Reddit without credentials: the public .rss listings, Atom in Reddit's entry template (see
-// test/fixtures/reddit/README.md), newest first; this server gives at most 2 entries a page (Reddit may
-// give fewer than `limit`) and pages with `after`, so the first pass pages until an empty page.
-const reddit36 = (n: number) => `a${String(n).padStart(2, '0')}`;
-const redditTime = (iso: string) => iso.replace('.000Z', '+00:00');
-function redditEntry(item: Item): { name: string; xml: string } {
-  const author = item.ignored === 'gone' ? '[deleted]' : item.kind === 'post' ? 'fan_p' : 'fan_c';
-  const md = item.body ? `<!-- SC_OFF --><div class="md"><p>${escapeXml(item.body)}</p></div><!-- SC_ON -->` : '';
-  const person = `<author><name>/u/${author}</name><uri>https://www.reddit.com/user/${author}</uri></author><category term="BoschLegacy" label="r/BoschLegacy"/>`;
-  if (item.kind === 'comment') {
-    const id = `c${String(item.id).padStart(2, '0')}`;
-    const permalink = `https://www.reddit.com/r/BoschLegacy/comments/a01/thread/${id}/`;
-    const xml = `<entry>${person}<content type="html">${escapeXml(md)}</content><id>t1_${id}</id><link href="${permalink}"/><updated>${redditTime(item.at)}</updated><title>/u/${author} on ${escapeXml(item.title)}</title></entry>`;
-    return { name: `t1_${id}`, xml };
-  }
-  const id = reddit36(item.id);
-  const permalink = `https://www.reddit.com/r/BoschLegacy/comments/${id}/thread/`;
-  const trailer = ` &#32; submitted by &#32; <a href="https://www.reddit.com/user/${author}"> /u/${author} </a> <br/> <span><a href="${escapeXml(item.article ?? permalink)}">[link]</a></span> &#32; <span><a href="${permalink}">[comments]</a></span>`;
-  const xml = `<entry>${person}<content type="html">${escapeXml(md + trailer)}</content><id>t3_${id}</id><link href="${permalink}" /><updated>${redditTime(item.at)}</updated><published>${redditTime(item.at)}</published><title>${escapeXml(item.title)}</title></entry>`;
-  return { name: `t3_${id}`, xml };
-}
-function redditListing(req: IncomingMessage, kind: Item['kind']): string {
-  const params = query(req);
-  const entries = newestFirst(served('reddit', kind)).map(redditEntry);
-  const after = params.get('after');
-  const start = after === null ? 0 : entries.findIndex((e) => e.name === after) + 1;
-  const page = entries.slice(start, start + Math.min(2, Number(params.get('limit') ?? 25)));
-  return `<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom" xmlns:media="http://search.yahoo.com/mrss/"><title>BoschLegacy</title>${page.map((e) => e.xml).join('')}</feed>`;
-}
-
-// Mastodon: status ids are decimal snowflakes (same length here), newest first.
-const snowflake = (n: number) => `1134000000000000${n}`;
-function mastodonStatus(item: Item): Record<string, unknown> {
-  const id = snowflake(item.id);
-  const account = { id: '77', username: 'fan', acct: 'fan@m.example' };
-  if (item.ignored === 'boost') {
-    return { id, created_at: item.at, uri: `https://m.example/users/booster/statuses/${id}/activity`, url: null, content: '', spoiler_text: '', account: { ...account, acct: 'booster' }, reblog: mastodonStatus(byId('mastodon', item.boostOf!)) };
-  }
-  return { id, created_at: item.at, uri: `https://m.example/users/fan/statuses/${id}`, url: `https://m.example/@fan/${id}`, content: `<p>${item.body}</p>`, spoiler_text: '', visibility: 'public', account, reblog: null, tags: [{ name: 'saveboschlegacy' }] };
-}
-function mastodonTimeline(req: IncomingMessage) {
-  const params = query(req);
-  const limit = Math.min(40, Number(params.get('limit') ?? 20));
-  const cmp = (a: string, b: string) => (a.length - b.length) || a.localeCompare(b);
-  let statuses = newestFirst(served('mastodon')).map(mastodonStatus) as { id: string }[];
-  const maxId = params.get('max_id');
-  const sinceId = params.get('since_id');
-  const minId = params.get('min_id');
-  if (maxId) statuses = statuses.filter((s) => cmp(s.id, maxId) < 0);
-  if (sinceId) statuses = statuses.filter((s) => cmp(s.id, sinceId) > 0);
-  if (minId) {
-    // The `limit` statuses immediately newer than min_id, still newest first.
-    return statuses.filter((s) => cmp(s.id, minId) > 0).reverse().slice(0, limit).reverse();
-  }
-  return statuses.slice(0, limit);
-}
-
-// Discourse /posts.json: latest posts by id, newest first; this forum answers 2 a page, so `before` pages.
-function discoursePosts(req: IncomingMessage) {
-  const before = query(req).get('before');
-  const posts = served('forum')
-    .sort((a, b) => b.id - a.id)
-    .filter((p) => before === null || p.id < Number(before))
-    .slice(0, 2)
-    .map((p) => ({
-      id: p.id,
-      name: 'Fan',
-      username: 'fan',
-      created_at: p.at,
-      updated_at: p.at,
-      cooked: `<p>${p.body}</p>`,
-      post_number: p.number,
-      post_type: p.ignored === 'gone' ? 3 : 1,
-      topic_id: p.topic,
-      topic_slug: p.topic === 40 ? 'season-three' : 'spin-off',
-      topic_title: p.title,
-      topic_html_title: p.title,
-      category_id: 5,
-      hidden: false,
-      user_deleted: false,
-      deleted_at: null,
-    }));
-  return { latest_posts: posts };
-}
-
-// Lemmy API v3: PostView / CommentView lists, sort=New, paged by `page` (1-based) and `limit`.
-const lemmyTime = (iso: string) => iso.replace('.000Z', '.000000Z');
-function lemmyList(req: IncomingMessage, kind: Item['kind']) {
-  const params = query(req);
-  const limit = Number(params.get('limit') ?? 10);
-  const page = Number(params.get('page') ?? 1);
-  const items = newestFirst(served('lemmy', kind)).slice((page - 1) * limit, page * limit);
-  const creator = { id: 1, name: 'fan', actor_id: 'https://lemmy.example/u/fan', local: true };
-  const community = { id: 7, name: 'television', actor_id: 'https://lemmy.example/c/television' };
-  if (kind === 'post') {
-    return {
-      posts: items.map((p) => ({
-        post: { id: p.id, name: p.title, body: p.body || null, url: p.article ?? null, ap_id: `https://lemmy.example/post/${p.id}`, published: lemmyTime(p.at), deleted: false, removed: false, featured_community: false, featured_local: false, community_id: 7, creator_id: 1, local: true },
-        creator,
-        community,
-        counts: { post_id: p.id, comments: 0, score: 1, upvotes: 1, downvotes: 0, published: lemmyTime(p.at) },
-      })),
-    };
-  }
-  return {
-    comments: items.map((c) => ({
-      comment: { id: c.id, content: c.body, ap_id: `https://lemmy.example/comment/${c.id}`, published: lemmyTime(c.at), deleted: false, removed: c.ignored === 'gone', post_id: 299, creator_id: 1, path: `0.${c.id}`, local: true },
-      post: { id: 299, name: c.title, community_id: 7 },
-      creator,
-      community,
-      counts: { comment_id: c.id, score: 1, upvotes: 1, downvotes: 0, child_count: 0 },
-    })),
-  };
-}
-
-// HN search (Algolia) search_by_date: honours numericFilters on created_at_i, page and hitsPerPage.
-function hnSearch(req: IncomingMessage) {
-  const params = query(req);
-  const hitsPerPage = Number(params.get('hitsPerPage') ?? 20);
-  const page = Number(params.get('page') ?? 0);
-  const filters = (params.get('numericFilters') ?? '').split(',').filter(Boolean).map((f) => {
-    const m = /^created_at_i(>=|<=|>|<|=)(\d+)$/.exec(f.trim());
-    if (!m) throw new Error(`unexpected numericFilter ${f}`);
-    return { op: m[1]!, value: Number(m[2]) };
-  });
-  const passes = (s: number) =>
-    filters.every(({ op, value }) => (op === '>' ? s > value : op === '>=' ? s >= value : op === '<' ? s < value : op === '<=' ? s <= value : s === value));
-  const all = newestFirst(served('hn')).filter((h) => passes(seconds(h.at)));
-  const hits = all.slice(page * hitsPerPage, (page + 1) * hitsPerPage).map((h) => {
-    const gone = h.ignored === 'gone';
-    const common = { created_at: h.at, created_at_i: seconds(h.at), objectID: String(h.id), points: 3, num_comments: 0 };
-    return h.kind === 'post'
-      ? { ...common, title: h.title, url: h.article ?? null, author: 'hnuser', story_text: null, comment_text: null, story_id: null, story_title: null, parent_id: null, _tags: ['story', 'author_hnuser', `story_${h.id}`] }
-      : { ...common, title: null, url: null, author: gone ? null : 'hnuser', story_text: null, comment_text: gone ? null : `<p>${h.body}</p>`, story_id: 6999, story_title: h.title, parent_id: 6999, _tags: ['comment', `story_6999`, ...(gone ? [] : ['author_hnuser'])] };
-  });
-  return { hits, nbHits: all.length, page, nbPages: Math.ceil(all.length / hitsPerPage), hitsPerPage, exhaustiveNbHits: true, query: params.get('query'), params: params.toString() };
-}
-
-function rssBody() {
-  return rssFeed(
-    'News',
-    newestFirst(served('news')).map((i) => ({ title: i.title, link: i.article ?? `https://news.example/articles/${100 + i.id}`, published: new Date(i.at), description: i.body })),
-  );
-}
+// Bluesky and YouTube: the local servers' index and threads hold what the current phase serves.
+const wire = (i: Item): WireItem => ({ id: i.id, at: i.at, text: i.body, ...(i.article ? { card: { uri: i.article, title: i.title } } : {}), ...(i.ignored === 'unreadable' ? { unreadable: true } : {}) });
+/** A video videos.list does not know: its comments are untitled, so only their words count. */
+const VIDEO = 'e2eBoschV01';
+const YT_CHANNEL = 'UCe2echannel000000000000';
 
 // ---- the run ----
 
 let server: TestServer;
+/** A second mastodon instance whose hashtag feeds need a login; the config names a token env that is not set. */
+let locked: TestServer;
+let lockedRequests: string[] = [];
+let bsky: FakeBluesky;
+let youtube: FakeYoutube;
 let dynamo: TestDynamo;
 let store: Store;
 let sink: AlertSink;
@@ -287,19 +160,32 @@ beforeAll(async () => {
   server.route('/news.xml', (req, res) => {
     const etag = `"news-v${phase}"`;
     if (req.headers['if-none-match'] === etag) return res.writeHead(304).end();
-    res.writeHead(200, { 'content-type': 'application/rss+xml', etag }).end(rssBody());
+    res.writeHead(200, { 'content-type': 'application/rss+xml', etag }).end(rssBody(served));
   });
   const atom = (kind: Item['kind']) => (req: IncomingMessage, res: ServerResponse) => {
     requestLog.push({ path: new URL(req.url ?? '/', 'http://x').pathname, params: query(req) });
-    res.writeHead(200, { 'content-type': 'application/atom+xml; charset=UTF-8' }).end(redditListing(req, kind));
+    res.writeHead(200, { 'content-type': 'application/atom+xml; charset=UTF-8' }).end(redditListing(served, req, kind));
   };
   server.route('/r/BoschLegacy/new/.rss', atom('post'));
   server.route('/r/BoschLegacy/comments/.rss', atom('comment'));
-  server.route('/api/v1/timelines/tag/SaveBoschLegacy', logged(mastodonTimeline));
-  server.route('/posts.json', logged(discoursePosts));
-  server.route('/api/v3/post/list', logged((req) => lemmyList(req, 'post')));
-  server.route('/api/v3/comment/list', logged((req) => lemmyList(req, 'comment')));
-  server.route('/api/v1/search_by_date', logged(hnSearch));
+  server.route('/api/v1/timelines/tag/SaveBoschLegacy', logged((req) => mastodonTimeline(served, req)));
+  server.route('/posts.json', logged((req) => discoursePosts(served, req)));
+  server.route('/api/v3/post/list', logged((req) => lemmyList(served, req, 'post')));
+  server.route('/api/v3/comment/list', logged((req) => lemmyList(served, req, 'comment')));
+  server.route('/api/v1/search_by_date', logged((req) => hnSearch(served, req)));
+
+  locked = await startTestServer();
+  const instance = readFileSync(new URL('../fixtures/mastodon/instance-authenticated.json', import.meta.url), 'utf8');
+  locked.route('/api/v2/instance', (req, res) => {
+    lockedRequests.push(new URL(req.url ?? '/', 'http://x').pathname);
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(instance);
+  });
+  locked.route('/api/v1/timelines/tag/SaveBoschLegacy', (req, res) => {
+    lockedRequests.push(new URL(req.url ?? '/', 'http://x').pathname);
+    json(res, []);
+  });
+  bsky = await startFakeBluesky(NOW.getTime() / 1000);
+  youtube = await startFakeYoutube();
 
   dynamo = await startTestDynamo();
   ({ store } = await dynamo.newStore());
@@ -319,6 +205,9 @@ beforeAll(async () => {
         { id: 'forum', type: 'discourse', url: server.url, topics },
         { id: 'lemmy', type: 'lemmy', instance: server.url, community: 'television', topics },
         { id: 'hn', type: 'hackernews', query: 'bosch legacy', baseUrl: server.url, topics },
+        { id: 'bsky', type: 'bluesky', query: '"bosch legacy" OR "renee ballard"', service: bsky.entryway.url, topics },
+        { id: 'yt', type: 'youtube', videos: [VIDEO], baseUrl: youtube.url, topics },
+        { id: 'locked', type: 'mastodon', instance: locked.url, tag: 'SaveBoschLegacy', tokenEnv: 'LOCKED_MASTODON_TOKEN', topics },
       ],
       poll: { timeoutMs: 60_000 }, // healthy servers; never a race with a loaded machine
     },
@@ -328,13 +217,23 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
+  await locked?.close();
+  await bsky?.close();
+  await youtube?.close();
   await dynamo?.close();
 });
 
 async function pass(now: Date): Promise<PassReport> {
   requestLog = [];
+  lockedRequests = [];
+  bsky.index = served('bsky').map((i) => blueskyPostView(wire(i)));
+  youtube.threads = new Map([[VIDEO, served('yt').map((i) => youtubeThread(wire(i), VIDEO, YT_CHANNEL))]]);
+  youtube.asked.length = 0;
   const fetcher = createHttpFetcher({ ...cfg.poll, sleep: async () => {} });
-  return runPass({ config: cfg, store, sources: createSources(cfg, fetcher), sink, now, log: { info: () => {}, warn: () => {} } });
+  // No LOCKED_MASTODON_TOKEN: the `locked` source cannot log in. The bluesky session is kept in the store.
+  const credentials = { BLUESKY_HANDLE: HANDLE, BLUESKY_APP_PASSWORD: APP_PASSWORD, YOUTUBE_API_KEY: YOUTUBE_KEY };
+  const sources = createSources(cfg, fetcher, { credentials, sessions: store });
+  return runPass({ config: cfg, store, sources, sink, now, log: { info: () => {}, warn: () => {} } });
 }
 
 interface Row {
@@ -378,8 +277,30 @@ function expected(upTo: 1 | 2, source?: SourceId): Row[] {
 }
 const expectedAll = (upTo: 1 | 2) => ({
   topicWide: expected(upTo),
-  perSource: Object.fromEntries((['news', 'reddit', 'mastodon', 'forum', 'lemmy', 'hn'] as const).map((s) => [s, expected(upTo, s)])),
+  perSource: {
+    ...Object.fromEntries((['news', 'reddit', 'mastodon', 'forum', 'lemmy', 'hn', 'bsky', 'yt'] as const).map((s) => [s, expected(upTo, s)])),
+    locked: [],
+  },
 });
+/** Every source's outcome as [id, status]: all ok but the one that needs a login it was not given. */
+const statuses = (report: PassReport) => report.sources.map((s) => [s.sourceId, s.status === 'failed' ? `${s.status}: ${s.kind}` : s.status]);
+const allOk = (okStatus: (id: string) => string = () => 'ok') => cfg.sources.map((s) => [s.id, s.id === 'locked' ? 'failed: needs-credentials' : okStatus(s.id)]);
+const stateOf = async (id: string) => (await store.getSourceStates([id])).get(id)!;
+/** Unreadable wire items: one in each of bluesky and youtube, counted once across all passes. */
+async function expectRejectionsCounted() {
+  const [bskyState, ytState] = [await stateOf('bsky'), await stateOf('yt')];
+  expect([bskyState.rejected, ytState.rejected]).toEqual([1, 1]);
+  expect(bskyState.lastRejection).toContain(blueskyUri(wire(byId('bsky', 3))));
+  expect(bskyState.lastRejection).toContain('createdAt');
+  expect(ytState.lastRejection).toContain('publishedAt');
+}
+/** The locked source: needs-credentials naming its token env; its instance asked once, its timeline never. */
+async function expectLockedNeedsCredentials() {
+  const state = await stateOf('locked');
+  expect(state.health).toBe('needs-credentials');
+  expect(state.lastError).toContain('LOCKED_MASTODON_TOKEN');
+  expect(lockedRequests).toEqual(['/api/v2/instance']);
+}
 const paramsOf = (path: string) => requestLog.filter((r) => r.path === path).map((r) => Object.fromEntries(r.params));
 
 describe('a pass over every source type', () => {
@@ -387,7 +308,21 @@ describe('a pass over every source type', () => {
     // ---- pass 1 ----
     phase = 1;
     const first = await pass(NOW);
-    expect(first.sources.map((s) => [s.sourceId, s.status])).toEqual(cfg.sources.map((s) => [s.id, 'ok']));
+    expect(statuses(first)).toEqual(allOk());
+    await expectLockedNeedsCredentials();
+    await expectRejectionsCounted();
+    // The unreadable items are counted in the pass too, beside the readable ones (bluesky 2, youtube 2).
+    expect(first.sources.filter((s) => s.sourceId === 'bsky' || s.sourceId === 'yt')).toEqual([
+      { sourceId: 'bsky', status: 'ok', items: 2, counted: 2, unreadable: 1 },
+      { sourceId: 'yt', status: 'ok', items: 2, counted: 2, unreadable: 1 },
+    ]);
+    // One login at the entryway, then the search at the PDS the session names.
+    expect(bsky.calls('com.atproto.server.createSession').map((c) => c.server)).toEqual(['entryway']);
+    expect(bsky.calls('app.bsky.feed.searchPosts').map((c) => c.server)).toEqual(['pds']);
+    expect(youtube.asked.map((a) => [a.method, a.params.get('videoId') ?? a.params.get('id')])).toEqual([
+      ['commentThreads', VIDEO],
+      ['videos', VIDEO],
+    ]);
     // Paging reached every page: reddit `after` (Atom does not say a listing ended: until an empty page),
     // mastodon back with `max_id`, discourse `before`.
     expect(paramsOf('/r/BoschLegacy/new/.rss').map((p) => p['after'] ?? null)).toEqual([null, 't3_a02', 't3_a01']);
@@ -396,19 +331,37 @@ describe('a pass over every source type', () => {
 
     const afterFirst = await snapshot(NOW);
     expect(afterFirst).toEqual(expectedAll(1));
-    // By hand, as a check on the labels: bosch-legacy 1 (yesterday 20h) + 4 (10h) + 3 (11h) + 3 (12h: the
-    // shared story once, the reddit comment, the HN story); renee-ballard 4 (11h) + 1 (12h).
+    // By hand, as a check on the labels: bosch-legacy 1 (yesterday 20h) + 4 (10h) + 5 (11h: forum, lemmy,
+    // mastodon, bluesky, youtube) + 4 (12h: the shared story once, the reddit comment, the HN story, the
+    // youtube comment); renee-ballard 4 (11h) + 2 (12h: lemmy post, youtube comment).
     const total = (rows: Row[], topic: TopicId) => rows.filter((r) => r.topic === topic).reduce((n, r) => n + r.posts, 0);
-    expect([total(afterFirst.topicWide, B), total(afterFirst.topicWide, R)]).toEqual([11, 5]);
-    // The shared story counts once topic-wide, yet once in each of rss, reddit and hn.
+    expect([total(afterFirst.topicWide, B), total(afterFirst.topicWide, R)]).toEqual([14, 6]);
+    // The shared story counts once topic-wide, yet once in each of rss, reddit, hn and bluesky.
     const hour12 = (rows: Row[] | undefined) => rows?.find((r) => r.topic === B && r.bucketStart === '2026-11-20T12:00:00.000Z');
-    expect(hour12(afterFirst.topicWide)).toMatchObject({ posts: 3, petitionMentions: 2 });
-    expect([hour12(afterFirst.perSource['news'])?.posts, hour12(afterFirst.perSource['reddit'])?.posts, hour12(afterFirst.perSource['hn'])?.posts]).toEqual([1, 2, 2]);
+    expect(hour12(afterFirst.topicWide)).toMatchObject({ posts: 4, petitionMentions: 3 });
+    expect(['news', 'reddit', 'hn', 'bsky', 'yt'].map((id) => hour12(afterFirst.perSource[id])?.posts)).toEqual([1, 2, 2, 1, 1]);
+    // bluesky: 11h its own post, 12h the shared story (petition in its card's title); youtube: 11h one
+    // comment; 12h one comment counting for both topics (with the petition).
+    expect(afterFirst.perSource['bsky']).toEqual([
+      { topic: B, bucketStart: '2026-11-20T11:00:00.000Z', posts: 1, petitionMentions: 0 },
+      { topic: B, bucketStart: '2026-11-20T12:00:00.000Z', posts: 1, petitionMentions: 1 },
+    ]);
+    expect(afterFirst.perSource['yt']).toEqual([
+      { topic: B, bucketStart: '2026-11-20T11:00:00.000Z', posts: 1, petitionMentions: 0 },
+      { topic: B, bucketStart: '2026-11-20T12:00:00.000Z', posts: 1, petitionMentions: 1 },
+      { topic: R, bucketStart: '2026-11-20T12:00:00.000Z', posts: 1, petitionMentions: 1 },
+    ]);
+    expect(afterFirst.perSource['locked']).toEqual([]);
 
     // ---- pass 2: new items on every source ----
     phase = 2;
     const second = await pass(NOW2);
-    expect(second.sources.map((s) => [s.sourceId, s.status])).toEqual(cfg.sources.map((s) => [s.id, 'ok']));
+    expect(statuses(second)).toEqual(allOk());
+    await expectLockedNeedsCredentials();
+    // Bluesky's unreadable post, re-read inside its re-read window, is not counted again.
+    await expectRejectionsCounted();
+    // The session kept in the store is used again: no second login.
+    expect(bsky.calls('com.atproto.server.createSession')).toHaveLength(1);
     // Each API was asked only for what is new.
     expect(paramsOf('/api/v1/timelines/tag/SaveBoschLegacy')).toEqual([{ limit: '40', min_id: snowflake(103) }]);
     expect(paramsOf('/r/BoschLegacy/new/.rss').map((p) => p['after'] ?? null)).toEqual([null]);
@@ -421,9 +374,15 @@ describe('a pass over every source type', () => {
     const afterSecond = await snapshot(NOW2);
     expect(afterSecond).toEqual(expectedAll(2));
     // Exactly the new items were added: bosch-legacy +5 (rss, reddit post and comment, lemmy comment,
-    // hn comment; the lemmy link to the shared story is not new topic-wide), renee-ballard +4.
-    expect([total(afterSecond.topicWide, B), total(afterSecond.topicWide, R)]).toEqual([16, 9]);
-    expect(hour12(afterSecond.topicWide)).toMatchObject({ posts: 8, petitionMentions: 5 });
+    // hn comment; the lemmy link to the shared story is not new topic-wide), renee-ballard +6 (rss,
+    // reddit comment, mastodon, forum, bluesky, youtube).
+    expect([total(afterSecond.topicWide, B), total(afterSecond.topicWide, R)]).toEqual([19, 12]);
+    expect(hour12(afterSecond.topicWide)).toMatchObject({ posts: 9, petitionMentions: 6 });
+    // renee-ballard at 12h: lemmy post, youtube comment (pass 1); rss, reddit comment, mastodon, forum,
+    // bluesky (petition), youtube (pass 2). Petition: lemmy, youtube's first, rss, forum, bluesky.
+    expect(afterSecond.topicWide.find((r) => r.topic === R && r.bucketStart === '2026-11-20T12:00:00.000Z')).toMatchObject({ posts: 8, petitionMentions: 5 });
+    expect(afterSecond.perSource['bsky']?.find((r) => r.topic === R)).toEqual({ topic: R, bucketStart: '2026-11-20T12:00:00.000Z', posts: 1, petitionMentions: 1 });
+    expect(afterSecond.perSource['yt']?.find((r) => r.topic === R)).toEqual({ topic: R, bucketStart: '2026-11-20T12:00:00.000Z', posts: 2, petitionMentions: 1 });
     expect(hour12(afterSecond.perSource['lemmy'])).toMatchObject({ posts: 2, petitionMentions: 1 });
     // Nothing counted before moved or grew: every earlier hour is as it was.
     const before12 = (rows: Row[]) => rows.filter((r) => r.bucketStart < '2026-11-20T12:00:00.000Z');
@@ -431,7 +390,9 @@ describe('a pass over every source type', () => {
 
     // ---- pass 3: nothing new anywhere ----
     const third = await pass(NOW3);
-    expect(third.sources.map((s) => [s.sourceId, s.status])).toEqual(cfg.sources.map((s) => [s.id, s.id === 'news' ? 'not-modified' : 'ok']));
+    expect(statuses(third)).toEqual(allOk((id) => (id === 'news' ? 'not-modified' : 'ok')));
+    await expectLockedNeedsCredentials();
+    await expectRejectionsCounted();
     expect(third.newPosts).toBe(0);
     expect(third.bucketWrites).toBe(0);
     expect(await snapshot(NOW3)).toEqual(afterSecond);
