@@ -62,6 +62,8 @@ const lambdaEnvSchema = z.object({
   FANPULSE_CONFIG_FILE: required('the monitor config bundled with the function, e.g. /var/task/fanpulse.config.json'),
   DYNAMODB_ENDPOINT: endpoint,
   AWS_REGION: optional,
+  /** The dashboard page bundled with a public query API (web/dist's files); unset: the API alone. */
+  FANPULSE_PAGE_DIR: optional,
 });
 
 const pollEnvSchema = lambdaEnvSchema

@@ -36,14 +36,24 @@ describe('QueryApi', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP', CorsConfiguration: Match.absent() });
   });
 
-  it('is public, read-only and browser-callable when asked', () => {
+  it('is public, read-only and browser-callable when asked, and then serves the dashboard page too', () => {
     const open = queryApi(true);
     expect(routes(open).map((r) => [r.RouteKey, r.AuthorizationType]).sort()).toEqual([
+      ['GET /', 'NONE'],
       ['GET /alerts', 'NONE'],
+      ['GET /app.css', 'NONE'],
+      ['GET /app.js', 'NONE'],
       ['GET /sources', 'NONE'],
       ['GET /trends', 'NONE'],
     ]);
     open.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: { AllowOrigins: ['*'], AllowMethods: ['GET'] } });
+    open.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ FANPULSE_PAGE_DIR: '/var/task/page' }) } });
+  });
+
+  it('keeps the page out of the IAM-authorised API: no page routes, no page in the function', () => {
+    expect(routes(template).map((r) => r.RouteKey)).not.toContain('GET /');
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(fn!.Properties.Environment.Variables).not.toHaveProperty('FANPULSE_PAGE_DIR');
   });
 
   it('throttles the whole API and logs every request', () => {
