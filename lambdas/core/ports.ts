@@ -1,6 +1,6 @@
 // The only seams between the pure core and the outside world.
 
-import type { Post, Rejections, ScoredPost, SourceState, SpikeAlert, TrendBucket } from './types.ts';
+import type { ListedPost, Post, PostPosition, Rejections, ScoredPost, SentimentLabel, SourceState, SpikeAlert, TrendBucket } from './types.ts';
 
 export interface Clock {
   now(): Date;
@@ -74,6 +74,27 @@ export interface TrendQuery {
   until: string;
 }
 
+export interface PostQuery {
+  /** The topics whose posts to list (at least one). */
+  topics: string[];
+  /** Only the posts this source counted. */
+  source?: string | undefined;
+  /** Inclusive start and exclusive end, ISO hour boundaries (of the hours posts count in). */
+  since: string;
+  until: string;
+  petition?: boolean | undefined;
+  label?: SentimentLabel | undefined;
+  limit: number;
+  /** Continue after the post a previous page ended at. */
+  after?: PostPosition | null | undefined;
+}
+
+export interface PostPage {
+  posts: ListedPost[];
+  /** Where the next page starts; null when this was the last. */
+  next: PostPosition | null;
+}
+
 export interface IngestResult {
   /** Posts stored for the first time. */
   newPosts: number;
@@ -98,6 +119,8 @@ export interface Store extends SessionStore {
   ingest(posts: ScoredPost[], options: { now: Date; retentionDays: number }): Promise<IngestResult>;
   /** Hourly buckets, oldest first. Without `source`: the topic-wide (deduplicated) buckets. */
   queryTrends(query: TrendQuery): Promise<TrendBucket[]>;
+  /** The posts the buckets of [since, until) counted, newest first, a page at a time. */
+  listPosts(query: PostQuery): Promise<PostPage>;
   /** The posts behind a topic's buckets in [since, until), best evidence first. */
   topPosts(topic: string, since: string, until: string, limit: number): Promise<SpikeAlert['topPosts']>;
   /**

@@ -54,6 +54,30 @@ export interface TrendBucket {
   sentimentMean: number;
 }
 
+/** Where a listed post stands in the newest-first order (and where a page of posts ends). */
+export interface PostPosition {
+  id: string;
+  bucketStart: string;
+  published: string | null;
+}
+
+/** A stored post as the query paths list it: the post behind the numbers. */
+export interface ListedPost extends PostPosition {
+  title: string;
+  /** Plain text, the first 600 characters. */
+  text: string;
+  link: string | null;
+  author: string | null;
+  /** The sources that counted it (a story linked from several counts once, for each of them). */
+  sources: string[];
+  /** Of the topics asked about, the ones it counts for. */
+  topics: string[];
+  /** A petition mention in at least one of those topics. */
+  petition: boolean;
+  score: number;
+  label: SentimentLabel;
+}
+
 /** A post kept with a bucket so an alert can show what caused it. */
 export interface TopPost {
   title: string;

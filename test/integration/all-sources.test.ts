@@ -328,7 +328,7 @@ beforeAll(async () => {
         { id: 'lemmy', type: 'lemmy', instance: server.url, community: 'television', topics },
         { id: 'hn', type: 'hackernews', query: 'bosch legacy', baseUrl: server.url, topics },
       ],
-      poll: { timeoutMs: 2000 },
+      poll: { timeoutMs: 60_000 }, // healthy servers; never a race with a loaded machine
     },
     'all-sources test config',
   );

@@ -132,7 +132,7 @@ beforeAll(async () => {
         { id: 'ballard', keywords: ['ballard'], petitionKeywords: ['petition'] },
       ],
       sources: [source('fans', '/fans.xml', ['bosch-legacy', 'ballard']), source('news', '/news.xml', ['bosch-legacy']), source('broken', '/broken.xml', ['bosch-legacy'])],
-      poll: { timeoutMs: 5000 },
+      poll: { timeoutMs: 60_000 },
     }),
   );
   firstPoll = await cli('poll', '--once', '--now', NOW);

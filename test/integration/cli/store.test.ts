@@ -81,7 +81,7 @@ describe('fanpulse poll (the loop) and trends on one data dir', () => {
         topics: [{ id: 'bosch-legacy', keywords: ['bosch legacy'], petitionKeywords: ['petition'] }],
         sources: [{ id: 'fans', type: 'rss', url: `${server.url}/fans.xml`, topics: ['bosch-legacy'] }],
         // One pass now, the next in a day: the test stops the loop long before.
-        poll: { intervalMinutes: 1440, timeoutMs: 5000 },
+        poll: { intervalMinutes: 1440, timeoutMs: 60_000 },
       }),
     );
   });

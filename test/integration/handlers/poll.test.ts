@@ -69,7 +69,7 @@ beforeAll(async () => {
         { id: 'forum', type: 'rss', url: `${server.url}/forum.xml`, topics: ['bosch-legacy'] },
         { id: 'news', type: 'rss', url: `${server.url}/news.xml`, topics: ['bosch-legacy'] },
       ],
-      poll: { timeoutMs: 5000 },
+      poll: { timeoutMs: 60_000 },
     }),
   );
 });

@@ -1,0 +1,242 @@
+// Posts and their hourly buckets: storing a pass's posts idempotently, and reading the counters back.
+//
+// Idempotency without transactions (dynalite has no TransactWriteItems): every counter scope keeps
+// the set of post ids it has counted (`ids`, `src:<id>:ids`), and one UpdateItem adds the counts and
+// the ids together, guarded by an optimistic `version`. A post is therefore counted in a scope
+// exactly when its id is in that set, whatever crashed or ran twice; a re-run only adds the missing.
+// Keeping every source of a topic-hour in one item makes a pass one bucket write per topic-hour.
+
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { StoreError } from '../../core/errors.ts';
+import { mapConcurrent } from '../../core/map-concurrent.ts';
+import type { IngestResult, Store, TrendQuery } from '../../core/ports.ts';
+import { rankTopPosts } from '../../core/top-posts.ts';
+import type { ScoredPost, TopPost, TrendBucket } from '../../core/types.ts';
+import { justBefore, REQUEST_CONCURRENCY, type Item, type TableClient } from './table-client.ts';
+import { keys, postId, TTL_ATTRIBUTE } from './table-schema.ts';
+
+const TOP_POSTS_PER_BUCKET = 5;
+/** Text kept with a stored post: enough for an alert e-mail, small enough for cheap writes. */
+const STORED_TEXT_CHARS = 600;
+const MAX_VERSION_RETRIES = 20;
+/** Scopes per UpdateItem: keeps the expression well under DynamoDB's 4 KB limit. */
+const SCOPES_PER_UPDATE = 24;
+
+export const COUNTERS = ['posts', 'petitionMentions', 'positive', 'negative', 'neutral', 'sentimentSum'] as const;
+type Counter = (typeof COUNTERS)[number];
+
+/** Attribute of a counter scope: topic-wide (source null) or one source's own. */
+export const scopeAttr = (source: string | null, field: Counter | 'ids') => (source === null ? field : `src:${source}:${field}`);
+
+/** The source ids whose own scopes a bucket item holds. */
+export const scopeSources = (item: Item): string[] =>
+  Object.keys(item)
+    .filter((name) => name.startsWith('src:') && name.endsWith(':ids'))
+    .map((name) => name.slice('src:'.length, -':ids'.length));
+
+interface Contribution {
+  id: string;
+  petition: boolean;
+  post: ScoredPost;
+}
+
+interface BucketDelta {
+  pk: string;
+  sk: string;
+  topic: string;
+  /** Per scope (null = topic-wide, else a source id): the posts to count, by counted id. */
+  scopes: Map<string | null, Map<string, Contribution>>;
+}
+
+type BucketStore = Pick<Store, 'ingest' | 'queryTrends' | 'topPosts'>;
+
+export function buckets({ client, tableName, send, batchGet, batchPut, queryAll }: TableClient): BucketStore {
+  /** Adds the contributions missing from one bucket item; retries when another pass got there first. */
+  async function applyBucket(delta: BucketDelta, current: Item | undefined): Promise<boolean> {
+    let item: Item = current ?? {};
+    let wrote = false;
+    for (let conflicts = 0; conflicts < MAX_VERSION_RETRIES; ) {
+      const pending = [...delta.scopes]
+        .map(([source, contributions]) => {
+          const counted = (item[scopeAttr(source, 'ids')] as Set<string> | undefined) ?? new Set<string>();
+          return { source, fresh: [...contributions.values()].filter((c) => !counted.has(c.id)) };
+        })
+        .filter((scope) => scope.fresh.length > 0);
+      if (pending.length === 0) return wrote;
+
+      const batch = pending.slice(0, SCOPES_PER_UPDATE);
+      const version = (item.version as number | undefined) ?? 0;
+      const names: Record<string, string> = { '#v': 'version' };
+      const values: Item = { ':one': 1, ':topic': delta.topic, ':start': delta.sk };
+      const adds = ['#v :one'];
+      const sets = ['topic = :topic', 'bucketStart = :start'];
+      let top: TopPost[] | undefined;
+      batch.forEach(({ source, fresh }, i) => {
+        const totals: Record<Counter, number> = { posts: fresh.length, petitionMentions: 0, positive: 0, negative: 0, neutral: 0, sentimentSum: 0 };
+        for (const { petition, post } of fresh) {
+          if (petition) totals.petitionMentions++;
+          totals[post.sentiment.label]++;
+          totals.sentimentSum += post.sentiment.score;
+        }
+        for (const field of [...COUNTERS, 'ids'] as const) {
+          const key = `${i}_${field}`;
+          names[`#${key}`] = scopeAttr(source, field);
+          values[`:${key}`] = field === 'ids' ? new Set(fresh.map((c) => c.id)) : totals[field];
+          adds.push(`#${key} :${key}`);
+        }
+        if (source === null) {
+          // Only the topic-wide scope keeps the posts an alert will quote.
+          const candidates = fresh.map(({ post, petition }) => ({ title: post.title, link: post.link, score: post.sentiment.score, petition }));
+          top = rankTopPosts([...((item.top as TopPost[] | undefined) ?? []), ...candidates], TOP_POSTS_PER_BUCKET);
+          values[':top'] = top;
+          sets.push('top = :top');
+        }
+      });
+      if (version > 0) values[':v'] = version;
+      try {
+        await send('bucket update', () =>
+          client.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: { pk: delta.pk, sk: delta.sk },
+              UpdateExpression: `ADD ${adds.join(', ')} SET ${sets.join(', ')}`,
+              ConditionExpression: version > 0 ? '#v = :v' : 'attribute_not_exists(#v)',
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: values,
+            }),
+          ),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        conflicts++;
+        item = (await batchGet([{ pk: delta.pk, sk: delta.sk }]))[0] ?? {};
+        continue;
+      }
+      // Track what this item now holds, for the scopes left for another update.
+      wrote = true;
+      item = { ...item, version: version + 1, ...(top ? { top } : {}) };
+      for (const { source, fresh } of batch) {
+        const key = scopeAttr(source, 'ids');
+        item[key] = new Set([...((item[key] as Set<string> | undefined) ?? []), ...fresh.map((c) => c.id)]);
+      }
+    }
+    throw new StoreError(`bucket ${delta.pk} ${delta.sk} kept changing under concurrent passes; try again`);
+  }
+
+  function toBucket(item: Item, topic: string, source: string | null): TrendBucket {
+    const read = (field: Counter) => Number(item[field] ?? 0);
+    const posts = read('posts');
+    const sentimentSum = read('sentimentSum');
+    return {
+      topic,
+      source,
+      bucketStart: String(item.bucketStart),
+      posts,
+      petitionMentions: read('petitionMentions'),
+      positive: read('positive'),
+      negative: read('negative'),
+      neutral: read('neutral'),
+      sentimentSum,
+      sentimentMean: posts > 0 ? sentimentSum / posts : 0,
+    };
+  }
+
+  return {
+    async ingest(posts, { now, retentionDays }): Promise<IngestResult> {
+      const byKey = new Map<string, ScoredPost[]>();
+      for (const post of posts) {
+        if (post.topics.length === 0) continue;
+        const group = byKey.get(post.dedupKey);
+        if (group) group.push(post);
+        else byKey.set(post.dedupKey, [post]);
+      }
+      if (byKey.size === 0) return { newPosts: 0, bucketWrites: 0, touchedTopics: [] };
+
+      const ids = new Map([...byKey.keys()].map((key) => [key, postId(key)]));
+      const stored = new Map(
+        (await batchGet([...ids.values()].map(keys.post), 'pk, bucketStart')).map((item) => [String(item.pk), item]),
+      );
+
+      const expiresAt = Math.floor(now.getTime() / 1000) + retentionDays * 86_400;
+      const newItems: Item[] = [];
+      const deltas = new Map<string, BucketDelta>();
+      const contribute = (topic: string, source: string | null, bucketStart: string, c: Contribution) => {
+        const pk = keys.trendPartition(topic);
+        const mapKey = `${pk}|${bucketStart}`;
+        let delta = deltas.get(mapKey);
+        if (!delta) deltas.set(mapKey, (delta = { pk, sk: bucketStart, topic, scopes: new Map() }));
+        let scope = delta.scopes.get(source);
+        if (!scope) delta.scopes.set(source, (scope = new Map()));
+        scope.set(c.id, c);
+      };
+
+      for (const [key, group] of byKey) {
+        const first = group[0]!;
+        const id = ids.get(key)!;
+        const existing = stored.get(keys.post(id).pk);
+        // The stored bucket wins: a post stays in the hour it was first counted in.
+        const bucketStart = (existing?.bucketStart as string | undefined) ?? first.bucketStart;
+        if (!existing) {
+          // Flat and small: every attribute here is paid for on each of the pass's post writes.
+          newItems.push({
+            ...keys.post(id), sourceId: first.sourceId, link: first.link, author: first.author,
+            title: first.title, text: first.text.slice(0, STORED_TEXT_CHARS), published: first.published, bucketStart,
+            topics: first.topics.map((t) => t.topicId), petitionTopics: first.topics.filter((t) => t.petition).map((t) => t.topicId),
+            score: first.sentiment.score, label: first.sentiment.label, [TTL_ATTRIBUTE]: expiresAt,
+          });
+        }
+        for (const post of group) {
+          for (const match of post.topics) {
+            const c = { id, petition: match.petition, post };
+            contribute(match.topicId, null, bucketStart, c);
+            contribute(match.topicId, post.sourceId, bucketStart, c);
+          }
+        }
+      }
+
+      // Posts first: a crash after this still finds them (and their hour) on the re-run. Passes are
+      // serialised by the pass lock, so no other pass can store one of these posts in between.
+      await batchPut(newItems);
+
+      const deltaList = [...deltas.values()];
+      const current = new Map(
+        (await batchGet(deltaList.map(({ pk, sk }) => ({ pk, sk })))).map((item) => [`${String(item.pk)}|${String(item.sk)}`, item]),
+      );
+      const applied = await mapConcurrent(deltaList, REQUEST_CONCURRENCY, (delta) => applyBucket(delta, current.get(`${delta.pk}|${delta.sk}`)));
+      const bucketWrites = applied.filter(Boolean).length;
+      const touched = new Set(deltaList.filter((_, i) => applied[i]).map((delta) => delta.topic));
+      return { newPosts: newItems.length, bucketWrites, touchedTopics: [...touched].sort() };
+    },
+
+    async queryTrends(query: TrendQuery) {
+      if (!query.topic) throw new StoreError('queryTrends needs a topic');
+      const source = query.source ?? null;
+      // Only the counters of the scope asked for; the counted-id sets can be large.
+      const names: Record<string, string> = {};
+      COUNTERS.forEach((field, i) => (names[`#c${i}`] = scopeAttr(source, field)));
+      const items = await queryAll({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :since AND :until',
+        ExpressionAttributeValues: { ':pk': keys.trendPartition(query.topic), ':since': query.since, ':until': justBefore(query.until) },
+        ProjectionExpression: ['bucketStart', ...Object.keys(names)].join(', '),
+        ExpressionAttributeNames: names,
+      });
+      const topic = query.topic;
+      return items
+        .map((item) => Object.fromEntries([['bucketStart', item.bucketStart], ...COUNTERS.map((field, i) => [field, item[scopeAttr(source, field)]])]))
+        .filter((item) => item.posts !== undefined)
+        .map((item) => toBucket(item, topic, source));
+    },
+
+    async topPosts(topic, since, until, limit) {
+      const items = await queryAll({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :since AND :until',
+        ExpressionAttributeValues: { ':pk': keys.trendPartition(topic), ':since': since, ':until': justBefore(until) },
+        ProjectionExpression: 'top',
+      });
+      return rankTopPosts(items.flatMap((item) => (item.top as TopPost[] | undefined) ?? []), limit);
+    },
+  };
+}

@@ -1,0 +1,50 @@
+// The pass lock: one pass at a time, with a lease so a pass that died releases it by running out.
+
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Store } from '../../core/ports.ts';
+import type { TableClient } from './table-client.ts';
+import { keys } from './table-schema.ts';
+
+export function passLock({ client, tableName, send, batchGet }: TableClient): Pick<Store, 'acquirePassLock' | 'releasePassLock'> {
+  return {
+    async acquirePassLock(holder, now, until) {
+      try {
+        await send('pass lock', () =>
+          client.send(
+            new PutCommand({
+              TableName: tableName,
+              Item: { ...keys.passLock, holder, until },
+              ConditionExpression: 'attribute_not_exists(pk) OR #until <= :now OR holder = :holder',
+              ExpressionAttributeNames: { '#until': 'until' },
+              ExpressionAttributeValues: { ':now': now, ':holder': holder },
+            }),
+          ),
+        );
+        return { acquired: true };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        const [lock] = await batchGet([keys.passLock]);
+        return { acquired: false, heldUntil: String(lock?.until ?? until) };
+      }
+    },
+
+    async releasePassLock(holder) {
+      try {
+        await send('pass lock', () =>
+          client.send(
+            new DeleteCommand({
+              TableName: tableName,
+              Key: keys.passLock,
+              ConditionExpression: 'holder = :holder',
+              ExpressionAttributeValues: { ':holder': holder },
+            }),
+          ),
+        );
+      } catch (error) {
+        // Someone else's lock now (ours ran out): not ours to release.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    },
+  };
+}

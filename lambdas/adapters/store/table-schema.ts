@@ -1,0 +1,44 @@
+// The one table's schema and item keys: the single definition the store adapter and the CDK
+// construct (lib/constructs/storage.ts) both import. Plain data, no SDK.
+//
+// Items (pk / sk):
+//   POST#<postId> / POST               a post, once however many sources link it (first one wins);
+//                                      postId is the id the buckets count it under, so a bucket
+//                                      leads to its posts without a scan
+//   TREND#<topic> / <hour ISO>          one topic's hourly bucket: the topic-wide counters (each
+//                                      post once) and, as `src:<id>:<counter>`, each source's own
+//   SOURCE / <sourceId>                 validators, cursor and health of a source
+//   SESSION / <key>                     a login session sources share (e.g. a Bluesky account's tokens)
+//   LOCK / PASS                         the pass lock (holder and lease)
+//   ALERTSTATE / <topic>#<kind>         cooldown and the alert being delivered
+//   ALERT / <windowStart>#<alertId>     alert history
+
+import { createHash } from 'node:crypto';
+
+export const KEY_SCHEMA = { partitionKey: 'pk', sortKey: 'sk' } as const;
+
+/** The attribute raw posts expire on (epoch seconds), set by the store from `poll.postRetentionDays`. */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+export interface ItemKey {
+  pk: string;
+  sk: string;
+}
+
+/**
+ * The short, fixed-size id a post is counted and stored under (72 bits of the dedup key's hash:
+ * collisions are not a practical concern). Buckets keep sets of these, 12 bytes each.
+ */
+export const postId = (dedupKey: string): string => createHash('sha256').update(dedupKey).digest('base64url').slice(0, 12);
+
+export const keys = {
+  post: (id: string): ItemKey => ({ pk: `POST#${id}`, sk: 'POST' }),
+  trendPartition: (topic: string) => `TREND#${topic}`,
+  source: (sourceId: string): ItemKey => ({ pk: 'SOURCE', sk: sourceId }),
+  session: (key: string): ItemKey => ({ pk: 'SESSION', sk: key }),
+  passLock: { pk: 'LOCK', sk: 'PASS' } as ItemKey,
+  alertState: (topic: string, kind: string): ItemKey => ({ pk: 'ALERTSTATE', sk: `${topic}#${kind}` }),
+  alertStatePartition: 'ALERTSTATE',
+  alertHistoryPartition: 'ALERT',
+  alertHistory: (windowStart: string, alertId: string): ItemKey => ({ pk: 'ALERT', sk: `${windowStart}#${alertId}` }),
+};
