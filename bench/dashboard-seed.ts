@@ -27,7 +27,8 @@ function random(seed: number): () => number {
   };
 }
 
-export function campaignConfig(shape: CampaignShape): Config {
+/** The campaign's config file (JSON, as a user writes it). */
+export function campaignConfigFile(shape: CampaignShape) {
   const topics = Array.from({ length: shape.topics }, (_, t) => ({ id: `topic-${t}`, name: `Topic ${t}`, keywords: [`topic ${t}`], petitionKeywords: ['petition'] }));
   // Every source follows two topics, so each topic has several sources and share of voice varies.
   const sources = Array.from({ length: shape.sources }, (_, s) => ({
@@ -36,8 +37,10 @@ export function campaignConfig(shape: CampaignShape): Config {
     url: `https://source-${s}.example/feed.xml`,
     topics: [`topic-${s % shape.topics}`, `topic-${(s * 3 + 1) % shape.topics}`].filter((id, i, all) => all.indexOf(id) === i),
   }));
-  return parseConfig({ topics, sources }, 'dashboard bench config');
+  return { topics, sources };
 }
+
+export const campaignConfig = (shape: CampaignShape): Config => parseConfig(campaignConfigFile(shape), 'dashboard bench config');
 
 /** Writes the campaign's posts (ending at `now`'s hour) in batches; returns how many were stored. */
 export async function seedCampaign(store: Store, config: Config, shape: CampaignShape, now: Date): Promise<number> {
