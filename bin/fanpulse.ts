@@ -61,6 +61,27 @@ command('sources', "each source's health, last success, last error and items see
   .addOption(configOption())
   .addOption(dataDirOption());
 
+command('posts', 'the posts behind the numbers, newest first', () => import('../lambdas/cli/commands/posts.ts'))
+  .option('--topic <id>', 'one topic')
+  .option('--source <id>', 'the posts one source counted')
+  .option('--since <7d|ISO>', 'start: a duration back from now (36h, 7d, 2w) or an ISO time (default 7d)')
+  .option('--until <ISO>', 'end (exclusive); default: the end of the current hour')
+  .option('--petition', 'only petition mentions')
+  .option('--label <label>', 'only positive, negative or neutral posts')
+  .option('--limit <n>', 'posts per page, 1-500 (default 50)')
+  .option('--cursor <next>', 'the next page: the cursor the previous page printed')
+  .option('--format <format>', 'table, json or csv (default table)')
+  .addOption(configOption())
+  .addOption(nowOption())
+  .addOption(dataDirOption());
+
+command('serve', 'the read-only HTTP API and the dashboard page on this machine', () => import('../lambdas/cli/commands/serve.ts'))
+  .option('--port <n>', 'port to listen on; 0 picks a free one (default 8787)')
+  .option('--host <address>', 'address to bind (default 127.0.0.1: this machine only)')
+  .option('--open', 'open the dashboard in the browser')
+  .addOption(configOption())
+  .addOption(dataDirOption());
+
 command('score', 'score texts from stdin (one per line) as JSON lines', () => import('../lambdas/cli/commands/score.ts'));
 
 command('detect', 'backtest the spike detector over a timestamp,count CSV series', () => import('../lambdas/cli/commands/detect.ts'))

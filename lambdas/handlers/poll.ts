@@ -10,7 +10,7 @@ import type { Context } from 'aws-lambda';
 import { DASHBOARD_HOURS, METRICS_NAMESPACE, publishDashboardMetrics } from '../adapters/dashboard-metrics.ts';
 import { readPollEnv, type PollEnv } from '../config/env.ts';
 import { runPass, type PassReport } from '../core/pipeline.ts';
-import { readTrends } from '../core/queries.ts';
+import { readTrends } from '../query/read.ts';
 import { once, wirePoll } from './wiring.ts';
 
 /** What the schedule sends (lib/constructs/polling.ts); any other event also runs a pass. */

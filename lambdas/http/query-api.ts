@@ -1,15 +1,18 @@
-// The read-only HTTP API: GET /trends, /alerts, /sources with the CLI's parameters as query
-// parameters and the CLI's JSON (or, for trends, CSV) as the body. Independent of the transport, so
+// The read-only HTTP API: GET /trends, /posts, /alerts, /sources (and /config, what the dashboard
+// builds its filters from) with the CLI's parameters as query parameters and the CLI's JSON (or, for
+// trends and posts, CSV) as the body. One route table for the query Lambda and `fanpulse serve`. Independent of the transport, so
 // the query Lambda (API Gateway) and a local server answer alike. This is the edge: errors become
 // status codes here, and only a UsageError's message ever reaches a caller.
 
+import { z } from 'zod';
 import type { Config } from '../config/schema.ts';
 import { StoreError, UsageError } from '../core/errors.ts';
 import type { Store } from '../core/ports.ts';
-import { readAlerts, readSources, readTrends } from '../core/queries.ts';
-import { alertsParamsSchema, parseParams, sourcesParamsSchema, trendsParamsSchema } from '../core/query-params.ts';
-import { renderCsv, renderJson } from '../cli/format.ts';
-import { trendColumns } from '../cli/trend-columns.ts';
+import { planPosts, readAlerts, readSources, readTrends } from '../query/read.ts';
+import { alertsParamsSchema, parseParams, postsParamsSchema, sourcesParamsSchema, trendsParamsSchema } from '../query/params.ts';
+import { postColumns } from '../query/post-columns.ts';
+import { renderCsv, renderJson } from '../query/format.ts';
+import { trendColumns } from '../query/trend-columns.ts';
 
 export interface HttpRequest {
   method: string;
@@ -61,6 +64,14 @@ const routes: Record<string, Route> = {
     const buckets = await readTrends(store, config, params, now);
     return format === 'csv' ? respond(200, CSV_TYPE, renderCsv(buckets, trendColumns)) : respond(200, JSON_TYPE, renderJson(buckets));
   },
+  async '/posts'(query, { config, store }, now) {
+    const { format, rest } = takeFormat(query, ['json', 'csv'] as const);
+    const params = parseParams(postsParamsSchema, { ...rest, format });
+    const page = await planPosts(config, params, now)(store);
+    if (format === 'json') return respond(200, JSON_TYPE, renderJson(page));
+    const csv = respond(200, CSV_TYPE, renderCsv(page.posts, postColumns));
+    return page.next ? { ...csv, headers: { ...csv.headers, 'x-next-cursor': page.next } } : csv;
+  },
   async '/alerts'(query, { store }, now) {
     const { format, rest } = takeFormat(query, ['json'] as const);
     const params = parseParams(alertsParamsSchema, { ...rest, format });
@@ -71,15 +82,41 @@ const routes: Record<string, Route> = {
     parseParams(sourcesParamsSchema, { ...rest, format });
     return respond(200, JSON_TYPE, renderJson(await readSources(store, config)));
   },
+  async '/config'(query, { config }) {
+    parseParams(z.strictObject({}), query);
+    // What a page needs to offer filters: ids, names and types, nothing else of the config.
+    const body = {
+      topics: config.topics.map((t) => ({ id: t.id, name: t.name ?? t.id })),
+      sources: config.sources.map((s) => ({ id: s.id, type: s.type, topics: s.topics })),
+    };
+    return respond(200, JSON_TYPE, renderJson(body));
+  },
 };
 
-export async function answerQuery(request: HttpRequest, deps: () => Promise<QueryDeps>, now: Date, logInternal: InternalErrorLog): Promise<HttpResponse> {
+/** The dashboard page's own files (lambdas/http/static-page.ts): a response, or null for a path that is not one of them. */
+export type PageFiles = (path: string) => Promise<HttpResponse | null>;
+
+const API_PATHS = Object.keys(routes).join(', ');
+
+function readOnly(): HttpResponse {
+  const refused = error(405, 'this API is read-only: use GET');
+  return { ...refused, headers: { ...refused.headers, allow: 'GET' } };
+}
+
+export async function answerQuery(
+  request: HttpRequest,
+  deps: () => Promise<QueryDeps>,
+  now: Date,
+  logInternal: InternalErrorLog,
+  page?: PageFiles,
+): Promise<HttpResponse> {
   const route = Object.hasOwn(routes, request.path) ? routes[request.path] : undefined;
-  if (!route) return error(404, `no such resource: use GET /trends, /alerts or /sources`);
-  if (request.method !== 'GET') {
-    const refused = error(405, 'this API is read-only: use GET');
-    return { ...refused, headers: { ...refused.headers, allow: 'GET' } };
+  if (!route) {
+    const file = page ? await page(request.path) : null;
+    if (!file) return error(404, `no such resource: use GET ${API_PATHS}${page ? ', or the dashboard at /' : ''}`);
+    return request.method === 'GET' ? file : readOnly();
   }
+  if (request.method !== 'GET') return readOnly();
   try {
     return await route({ ...request.query }, await deps(), now);
   } catch (caught) {

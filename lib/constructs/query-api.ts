@@ -1,5 +1,5 @@
 // The read-only trends API: an API Gateway HTTP API in front of the query function
-// (lambdas/handlers/query.ts), GET /trends, /alerts and /sources. IAM-authorised by default (callers
+// (lambdas/handlers/query.ts), GET /trends, /posts, /alerts, /sources and /config. IAM-authorised by default (callers
 // sign requests with their AWS credentials); public on request, for dashboards and spreadsheets,
 // and then it also serves the dashboard page (web/dist, bundled with the function) at /.
 // Throttled either way, so a busy or hostile client cannot run up the table's bill.
@@ -17,7 +17,7 @@ import { Construct } from 'constructs';
 import { LOCAL_PAGE_DIR, PAGE_FILES } from '../../lambdas/http/static-page.ts';
 import { BUNDLED_CONFIG, HouseFunction, TABLE_ACTIONS, TASK_ROOT, useTable } from './node-function.ts';
 
-export const QUERY_PATHS = ['/trends', '/alerts', '/sources'] as const;
+export const QUERY_PATHS = ['/trends', '/posts', '/alerts', '/sources', '/config'] as const;
 /** The page's folder inside the function's bundle. */
 const BUNDLED_PAGE = 'page';
 
@@ -63,7 +63,7 @@ export class QueryApi extends Construct {
 
     this.function = new HouseFunction(this, 'Function', {
       entry: 'lambdas/handlers/query.ts',
-      description: `fanpulse: the read-only trends API (GET /trends, /alerts, /sources)${isPublic ? ' and the dashboard page' : ''}`,
+      description: `fanpulse: the read-only trends API (GET /trends, /posts, /alerts, /sources, /config)${isPublic ? ' and the dashboard page' : ''}`,
       timeout: Duration.seconds(10),
       memorySize: 256,
       bundledFiles: { [BUNDLED_CONFIG]: props.configFile, ...(isPublic ? pageFiles() : {}) },

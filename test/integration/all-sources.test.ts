@@ -21,7 +21,7 @@ import { parseConfig } from '../../lambdas/config/load.ts';
 import type { Config } from '../../lambdas/config/schema.ts';
 import type { AlertSink, Store } from '../../lambdas/core/ports.ts';
 import { runPass, type PassReport } from '../../lambdas/core/pipeline.ts';
-import { readTrends } from '../../lambdas/core/queries.ts';
+import { readTrends } from '../../lambdas/query/read.ts';
 import { startTestDynamo, type TestDynamo } from '../helpers/dynamo.ts';
 import { rssFeed } from '../helpers/feed-builder.ts';
 import { startTestServer, type TestServer } from '../helpers/http-server.ts';

@@ -16,7 +16,7 @@ import { parseConfig } from '../../lambdas/config/load.ts';
 import type { Config } from '../../lambdas/config/schema.ts';
 import type { AlertSink, Store } from '../../lambdas/core/ports.ts';
 import { PASS_LEASE_MS, runPass, type PassReport } from '../../lambdas/core/pipeline.ts';
-import { readAlerts, readTrends } from '../../lambdas/core/queries.ts';
+import { readAlerts, readTrends } from '../../lambdas/query/read.ts';
 import { startTestDynamo, type TestDynamo } from '../helpers/dynamo.ts';
 import { rssFeed, type FeedEntry } from '../helpers/feed-builder.ts';
 import { startTestServer, type TestServer } from '../helpers/http-server.ts';

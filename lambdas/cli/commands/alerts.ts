@@ -1,10 +1,10 @@
 // `fanpulse alerts`: the spikes that were detected, and whether they were delivered.
 
-import { readAlerts } from '../../core/queries.ts';
-import { alertsParamsSchema, parseParams } from '../../core/query-params.ts';
+import { readAlerts } from '../../query/read.ts';
+import { alertsParamsSchema, parseParams } from '../../query/params.ts';
 import type { SpikeAlert } from '../../core/types.ts';
 import { clock, withStore, type CommonOptions } from '../context.ts';
-import { fixed, renderJson, renderTable, type Column } from '../format.ts';
+import { fixed, renderJson, renderTable, type Column } from '../../query/format.ts';
 
 const columns: Column<SpikeAlert>[] = [
   { header: 'topic', value: (a) => a.topic },

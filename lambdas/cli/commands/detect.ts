@@ -7,7 +7,7 @@ import { backtest } from '../../core/detect.ts';
 import { UsageError } from '../../core/errors.ts';
 import { parseSeriesCsv } from '../../core/series.ts';
 import { readConfig, type CommonOptions } from '../context.ts';
-import { fixed, renderJson, renderTable, type Column } from '../format.ts';
+import { fixed, renderJson, renderTable, type Column } from '../../query/format.ts';
 
 interface DetectOptions extends CommonOptions {
   series: string;

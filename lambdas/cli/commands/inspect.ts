@@ -14,7 +14,7 @@ import { compileTopics } from '../../core/match.ts';
 import { readFeed } from '../../core/normalise.ts';
 import { analysePost } from '../../core/analyse.ts';
 import { clock, readConfig, type CommonOptions } from '../context.ts';
-import { renderJson, renderTable, type Column } from '../format.ts';
+import { renderJson, renderTable, type Column } from '../../query/format.ts';
 
 interface InspectOptions extends CommonOptions {
   type?: SourceType;

@@ -7,9 +7,9 @@ import { createSources } from '../../adapters/sources/create-source.ts';
 import { readEnv } from '../../config/env.ts';
 import type { Config } from '../../config/schema.ts';
 import { runPass, type PassLog, type PassReport } from '../../core/pipeline.ts';
-import { StoreError } from '../../core/errors.ts';
-import type { SessionStore, Store } from '../../core/ports.ts';
-import { clock, dataDir, openStore, readConfig, withStore, type CommonOptions } from '../context.ts';
+import type { SessionStore } from '../../core/ports.ts';
+import { openLastingStore } from '../lasting-store.ts';
+import { clock, dataDir, readConfig, withStore, type CommonOptions } from '../context.ts';
 
 export interface PollOptions extends CommonOptions {
   once?: boolean;
@@ -43,14 +43,10 @@ export function summarise(report: PassReport): string {
   ].join('\n') + '\n';
 }
 
-/** What every pass of this process shares; login sessions live in whichever store `store()` is now. */
-export function passDeps(config: Config, options: CommonOptions, store: () => Store) {
+/** What every pass of this process shares; login sessions are kept in `sessions` (the store). */
+export function passDeps(config: Config, options: CommonOptions, sessions: SessionStore) {
   readEnv(); // checks the credential pairs before the first pass
   const fetcher = createHttpFetcher(config.poll);
-  const sessions: SessionStore = {
-    getSession: (key) => store().getSession(key),
-    putSession: (key, value) => store().putSession(key, value),
-  };
   return {
     config,
     sources: createSources(config, fetcher, { credentials: process.env, sessions }),
@@ -63,7 +59,7 @@ export async function run(options: PollOptions): Promise<string> {
   const config = await readConfig(options);
   if (options.once) {
     const now = clock(options);
-    return withStore(options, async (store) => summarise(await runPass({ ...passDeps(config, options, () => store), store, now })));
+    return withStore(options, async (store) => summarise(await runPass({ ...passDeps(config, options, store), store, now })));
   }
   if (options.now) console.error('fanpulse: note: --now applies to --once; the loop uses the real clock');
   console.error(`fanpulse: polling ${config.sources.length} sources every ${config.poll.intervalMinutes} min; Ctrl-C to stop`);
@@ -71,22 +67,12 @@ export async function run(options: PollOptions): Promise<string> {
   process.once('SIGINT', () => stop.abort());
   process.once('SIGTERM', () => stop.abort());
   // One store connection for the whole loop: this process may be the one serving the data dir.
-  let connection = await openStore(options);
-  const deps = passDeps(config, options, () => connection.store);
-  console.error(`fanpulse: using the ${connection.where}`);
+  const lasting = await openLastingStore(options, (where) => console.error(`fanpulse: the store's server went away; now using the ${where}`));
+  const deps = passDeps(config, options, lasting.store);
+  console.error(`fanpulse: using the ${lasting.where()}`);
   try {
     while (!stop.signal.aborted) {
-      let report;
-      try {
-        report = await runPass({ ...deps, store: connection.store, now: new Date() });
-      } catch (error) {
-        // A joined store goes away when the process serving it ends: serve it ourselves, then retry.
-        if (!(error instanceof StoreError) || connection.owner) throw error;
-        await connection.close();
-        connection = await openStore(options);
-        console.error(`fanpulse: the store's server went away; now using the ${connection.where}`);
-        report = await runPass({ ...deps, store: connection.store, now: new Date() });
-      }
+      const report = await runPass({ ...deps, store: lasting.store, now: new Date() });
       process.stdout.write(summarise(report));
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, config.poll.intervalMinutes * 60_000);
@@ -94,7 +80,7 @@ export async function run(options: PollOptions): Promise<string> {
       });
     }
   } finally {
-    await connection.close();
+    await lasting.close();
   }
   return 'stopped\n';
 }

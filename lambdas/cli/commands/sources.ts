@@ -1,9 +1,9 @@
 // `fanpulse sources`: each source's health, last success, last error, items seen and items it could not read.
 
-import { readSources } from '../../core/queries.ts';
-import { parseParams, sourcesParamsSchema } from '../../core/query-params.ts';
+import { readSources } from '../../query/read.ts';
+import { parseParams, sourcesParamsSchema } from '../../query/params.ts';
 import { readConfig, withStore, type CommonOptions } from '../context.ts';
-import { renderJson, renderTable, type Column } from '../format.ts';
+import { renderJson, renderTable, type Column } from '../../query/format.ts';
 
 type Row = Awaited<ReturnType<typeof readSources>>[number];
 

@@ -1,10 +1,10 @@
 // `fanpulse trends`: volume, sentiment and petition mentions per hour or day.
 
-import { planTrends, readPlannedTrends } from '../../core/queries.ts';
-import { parseParams, trendsParamsSchema } from '../../core/query-params.ts';
+import { planTrends, readPlannedTrends } from '../../query/read.ts';
+import { parseParams, trendsParamsSchema } from '../../query/params.ts';
 import { clock, readConfig, withStore, type CommonOptions } from '../context.ts';
-import { renderCsv, renderJson, renderTable } from '../format.ts';
-import { trendColumns as columns } from '../trend-columns.ts';
+import { renderCsv, renderJson, renderTable } from '../../query/format.ts';
+import { trendColumns as columns } from '../../query/trend-columns.ts';
 
 export async function run(options: CommonOptions & Record<string, string | undefined>): Promise<string> {
   const { config: _config, dataDir: _dataDir, now: _now, ...flags } = options;

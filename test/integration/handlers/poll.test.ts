@@ -13,7 +13,7 @@ import { readPollEnv } from '../../../lambdas/config/env.ts';
 import { loadConfig } from '../../../lambdas/config/load.ts';
 import { ConfigError, StoreError } from '../../../lambdas/core/errors.ts';
 import type { Store } from '../../../lambdas/core/ports.ts';
-import { readTrends } from '../../../lambdas/core/queries.ts';
+import { readTrends } from '../../../lambdas/query/read.ts';
 import { createPollHandler } from '../../../lambdas/handlers/poll.ts';
 import { TABLE_ACTIONS } from '../../../lib/constructs/node-function.ts';
 import { startTestDynamo, type TestDynamo } from '../../helpers/dynamo.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderHourlyChart, type HourlyValue } from '../../../lambdas/cli/chart.ts';
+import { renderHourlyChart, type HourlyValue } from '../../../lambdas/query/chart.ts';
 
 /** Consecutive hours from `start`, one per value. */
 const hours = (start: string, values: number[]): HourlyValue[] =>

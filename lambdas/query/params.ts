@@ -2,8 +2,8 @@
 // one schema, so `fanpulse trends --since 7d` and `GET /trends?since=7d` mean the same.
 
 import { z } from 'zod';
-import { UsageError } from './errors.ts';
-import { DAY_MS, HOUR_MS } from './time.ts';
+import { UsageError } from '../core/errors.ts';
+import { DAY_MS, HOUR_MS } from '../core/time.ts';
 
 const RELATIVE = /^(\d{1,4})([hdw])$/;
 const UNIT_MS = { h: HOUR_MS, d: DAY_MS, w: 7 * DAY_MS } as const;
@@ -43,7 +43,31 @@ export const sourcesParamsSchema = z.strictObject({
   format: z.enum(['table', 'json'], { error: 'must be "table" or "json"' }).default('table'),
 });
 
+/** A flag's "true"/"false" over HTTP, a bare flag on the command line (commander gives true). */
+const booleanParam = z.union([z.boolean(), z.enum(['true', 'false'], { error: 'must be "true" or "false"' }).transform((v) => v === 'true')]);
+
+export const POSTS_LIMIT = { default: 50, max: 500 } as const;
+
+export const postsParamsSchema = z.strictObject({
+  topic: id.optional(),
+  source: id.optional(),
+  since: timeParam.default('7d'),
+  until: timeParam.optional(),
+  petition: booleanParam.optional(),
+  label: z.enum(['positive', 'negative', 'neutral'], { error: 'must be "positive", "negative" or "neutral"' }).optional(),
+  limit: z.coerce
+    .number({ error: `must be a whole number from 1 to ${POSTS_LIMIT.max}` })
+    .int({ error: `must be a whole number from 1 to ${POSTS_LIMIT.max}` })
+    .min(1, { error: `must be a whole number from 1 to ${POSTS_LIMIT.max}` })
+    .max(POSTS_LIMIT.max, { error: `must be a whole number from 1 to ${POSTS_LIMIT.max}` })
+    .default(POSTS_LIMIT.default),
+  /** The `next` of a previous page. */
+  cursor: z.string().optional(),
+  format: z.enum(['table', 'json', 'csv'], { error: 'must be "table", "json" or "csv"' }).default('table'),
+});
+
 export type TrendsParams = z.output<typeof trendsParamsSchema>;
+export type PostsParams = z.output<typeof postsParamsSchema>;
 export type AlertsParams = z.output<typeof alertsParamsSchema>;
 export type SourcesParams = z.output<typeof sourcesParamsSchema>;
 
