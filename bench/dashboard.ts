@@ -11,7 +11,7 @@ import { chromium } from 'playwright-core';
 import { LOCAL_TABLE, connectStore } from '../lambdas/cli/store-connection.ts';
 import { LOCAL_PAGE_DIR, PAGE_FILES } from '../lambdas/http/static-page.ts';
 import { startCli } from '../test/helpers/cli.ts';
-import { CHROMIUM } from '../test/helpers/browser.ts';
+import { CHROMIUM, serveUrl } from '../test/helpers/browser.ts';
 import { buildPage } from '../web/build.ts';
 import { campaignConfig, campaignConfigFile, seedCampaign, type CampaignShape } from './dashboard-seed.ts';
 
@@ -51,15 +51,14 @@ export async function main(): Promise<void> {
   const serve = startCli(['serve', '--port', '0', '--data-dir', dataDir, '--config', configFile]);
   const browser = await chromium.launch(CHROMIUM);
   try {
-    await serve.waitForStdout(/http:\/\/127\.0\.0\.1:\d+/, 60_000);
-    const url = /http:\/\/127\.0\.0\.1:\d+/.exec(serve.stdout())![0];
+    const url = await serveUrl(serve);
     for (const [view, what] of [['?range=30d&bucket=day', '30 days by day'], ['?range=7d&bucket=hour', '7 days by hour'], ['?range=30d&bucket=hour', '30 days by hour']] as const) {
       const times: number[] = [];
       for (let run = 0; run < RUNS; run++) {
         // A fresh context each run: nothing cached, as a first visit.
         const context = await browser.newContext();
         const page = await context.newPage();
-        await page.goto(`${url}/${view}`);
+        await page.goto(`${url}${view}`);
         await page.waitForFunction(() => performance.getEntriesByName('fanpulse:first-chart').length > 0, null, { timeout: 120_000 });
         times.push(await page.evaluate(() => performance.getEntriesByName('fanpulse:first-chart')[0]!.startTime));
         await context.close();

@@ -142,7 +142,7 @@ function drawCharts(buckets: TrendBucket[], alerts: Alert[]): void {
   for (const chart of charts) chart.destroy();
   const grid = toGrid(buckets);
   const per = view.bucket === 'day' ? 'day (UTC)' : 'hour';
-  const by = view.split ? 'source' : 'topic';
+  const by = `${view.split ? 'source' : 'topic'}${view.source ? `, from ${view.source}` : ''}`;
   const common = { grid, label: seriesLabel, bucket: view.bucket, alerts, onAlert: openAlert } satisfies Partial<ChartSpec>;
   const specs: [HTMLElement, ChartSpec][] = [
     [sections.volume, { ...common, caption: `Posts per ${per}, by ${by}`, value: (b) => b.posts, format: (v) => String(Math.round(v * 100) / 100) }],
