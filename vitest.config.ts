@@ -6,8 +6,8 @@ export default defineConfig({
     // The dashboard page (web/ → web/dist) built from this tree before any test reads it.
     globalSetup: ['test/setup/build-page.ts'],
     // Integration tests start real servers (dynalite, fauxqs, HTTP); give them room on a 2-core machine.
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    testTimeout: 180_000, // a safety net for a hung test, never a race with a loaded machine
+    hookTimeout: 180_000,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });

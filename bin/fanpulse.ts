@@ -40,10 +40,10 @@ command('poll', 'poll every source (once with --once, else on the configured int
 command('trends', 'posts, petition mentions and sentiment per hour or day', () => import('../lambdas/cli/commands/trends.ts'))
   .option('--topic <id>', 'one topic')
   .option('--source <id>', "one source's own counts")
-  .option('--since <7d|ISO>', 'start: a duration back from now (36h, 7d, 2w) or an ISO time', '7d')
+  .option('--since <7d|ISO>', 'start: a duration back from now (36h, 7d, 2w) or an ISO time (default 7d)')
   .option('--until <ISO>', 'end (exclusive); default: the end of the current hour')
-  .addOption(new Option('--bucket <size>', 'bucket size').choices(['hour', 'day']).default('hour'))
-  .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+  .option('--bucket <size>', 'hour or day (default hour)')
+  .option('--format <format>', 'table, json, csv or chart (default table)')
   .addOption(configOption())
   .addOption(nowOption())
   .addOption(dataDirOption());
@@ -71,6 +71,13 @@ command('posts', 'the posts behind the numbers, newest first', () => import('../
   .option('--limit <n>', 'posts per page, 1-500 (default 50)')
   .option('--cursor <next>', 'the next page: the cursor the previous page printed')
   .option('--format <format>', 'table, json or csv (default table)')
+  .addOption(configOption())
+  .addOption(nowOption())
+  .addOption(dataDirOption());
+
+command('summary', 'per topic: the last days, the latest alert, and the sources needing attention', () => import('../lambdas/cli/commands/summary.ts'))
+  .option('--since <7d|ISO>', 'how far back the daily table goes (default 7d)')
+  .option('--format <format>', 'table or json (default table)')
   .addOption(configOption())
   .addOption(nowOption())
   .addOption(dataDirOption());

@@ -96,7 +96,8 @@ const routes: Record<string, Route> = {
 /** The dashboard page's own files (lambdas/http/static-page.ts): a response, or null for a path that is not one of them. */
 export type PageFiles = (path: string) => Promise<HttpResponse | null>;
 
-const API_PATHS = Object.keys(routes).join(', ');
+/** The API's paths: the stack routes exactly these to the query function. */
+export const API_PATHS = Object.keys(routes);
 
 function readOnly(): HttpResponse {
   const refused = error(405, 'this API is read-only: use GET');
@@ -113,7 +114,7 @@ export async function answerQuery(
   const route = Object.hasOwn(routes, request.path) ? routes[request.path] : undefined;
   if (!route) {
     const file = page ? await page(request.path) : null;
-    if (!file) return error(404, `no such resource: use GET ${API_PATHS}${page ? ', or the dashboard at /' : ''}`);
+    if (!file) return error(404, `no such resource: use GET ${API_PATHS.join(', ')}${page ? ', or the dashboard at /' : ''}`);
     return request.method === 'GET' ? file : readOnly();
   }
   if (request.method !== 'GET') return readOnly();

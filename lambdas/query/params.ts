@@ -30,7 +30,7 @@ export const trendsParamsSchema = z.strictObject({
   since: timeParam.default('7d'),
   until: timeParam.optional(),
   bucket: z.enum(['hour', 'day'], { error: 'must be "hour" or "day"' }).default('hour'),
-  format: z.enum(['table', 'json', 'csv'], { error: 'must be "table", "json" or "csv"' }).default('table'),
+  format: z.enum(['table', 'json', 'csv', 'chart'], { error: 'must be "table", "json", "csv" or "chart"' }).default('table'),
 });
 
 export const alertsParamsSchema = z.strictObject({
@@ -66,7 +66,13 @@ export const postsParamsSchema = z.strictObject({
   format: z.enum(['table', 'json', 'csv'], { error: 'must be "table", "json" or "csv"' }).default('table'),
 });
 
+export const summaryParamsSchema = z.strictObject({
+  since: timeParam.default('7d'),
+  format: z.enum(['table', 'json'], { error: 'must be "table" or "json"' }).default('table'),
+});
+
 export type TrendsParams = z.output<typeof trendsParamsSchema>;
+export type SummaryParams = z.output<typeof summaryParamsSchema>;
 export type PostsParams = z.output<typeof postsParamsSchema>;
 export type AlertsParams = z.output<typeof alertsParamsSchema>;
 export type SourcesParams = z.output<typeof sourcesParamsSchema>;

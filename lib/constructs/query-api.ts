@@ -14,10 +14,12 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { API_PATHS } from '../../lambdas/http/query-api.ts';
 import { LOCAL_PAGE_DIR, PAGE_FILES } from '../../lambdas/http/static-page.ts';
 import { BUNDLED_CONFIG, HouseFunction, TABLE_ACTIONS, TASK_ROOT, useTable } from './node-function.ts';
 
-export const QUERY_PATHS = ['/trends', '/posts', '/alerts', '/sources', '/config'] as const;
+/** The query function answers the same route table locally (`fanpulse serve`) and here. */
+export const QUERY_PATHS = API_PATHS;
 /** The page's folder inside the function's bundle. */
 const BUNDLED_PAGE = 'page';
 

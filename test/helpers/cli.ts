@@ -15,7 +15,7 @@ export interface CliRun {
   env?: Record<string, string | undefined>;
   /** Written to the process's stdin, which is then closed. */
   stdin?: string;
-  /** Kill the process after this long (a hung CLI fails the test instead of the suite). @default 20_000 */
+  /** Kill the process after this long (a hung CLI fails the test instead of the suite). @default 120_000: only a hung CLI meets it, never a slow machine */
   timeoutMs?: number;
 }
 
@@ -46,7 +46,7 @@ export function runCli(args: readonly string[], options: CliRun = {}): Promise<C
     const child = execFile(
       process.execPath,
       [CLI_ENTRY, ...args],
-      { cwd: options.cwd ?? tmpdir(), env: cliEnv(options.env), timeout: options.timeoutMs ?? 20_000, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' },
+      { cwd: options.cwd ?? tmpdir(), env: cliEnv(options.env), timeout: options.timeoutMs ?? 120_000, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== 'number' && !error.signal) {
           reject(error);
@@ -66,44 +66,48 @@ export interface BackgroundCli {
   stderr(): string;
   /** Resolves once stdout matches `pattern`; rejects if the process exits first or after `timeoutMs`. */
   waitForStdout(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /** The same for stderr (where long-running commands say where they listen). */
+  waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<void>;
   /** Resolves with the exit code (null on a signal) once the process has ended. */
   exited: Promise<number | null>;
 }
 
 export function startCli(args: readonly string[], options: Omit<CliRun, 'stdin' | 'timeoutMs'> = {}): BackgroundCli {
   const child = spawn(process.execPath, [CLI_ENTRY, ...args], { cwd: options.cwd ?? tmpdir(), env: cliEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
+  const text = { stdout: '', stderr: '' };
   const listeners = new Set<() => void>();
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    out += chunk;
-    for (const listener of listeners) listener();
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+  for (const stream of ['stdout', 'stderr'] as const) {
+    child[stream].setEncoding('utf8').on('data', (chunk: string) => {
+      text[stream] += chunk;
+      for (const listener of listeners) listener();
+    });
+  }
   const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+  const waitFor = (stream: 'stdout' | 'stderr') => (pattern: RegExp, timeoutMs = 120_000) =>
+    new Promise<void>((resolveWait, reject) => {
+      const check = () => {
+        if (!pattern.test(text[stream])) return;
+        done();
+        resolveWait();
+      };
+      const timer = setTimeout(() => (done(), reject(new Error(`no ${pattern} on ${stream} after ${timeoutMs} ms; stderr: ${text.stderr}`))), timeoutMs);
+      const onExit = (code: number | null) => (done(), reject(new Error(`exited (${code}) before ${pattern} on ${stream}; stderr: ${text.stderr}`)));
+      const done = () => {
+        clearTimeout(timer);
+        listeners.delete(check);
+        child.off('exit', onExit);
+      };
+      listeners.add(check);
+      child.once('exit', onExit);
+      check();
+    });
   return {
     child,
-    stdout: () => out,
-    stderr: () => err,
+    stdout: () => text.stdout,
+    stderr: () => text.stderr,
     exited,
-    waitForStdout: (pattern, timeoutMs = 20_000) =>
-      new Promise<void>((resolveWait, reject) => {
-        const check = () => {
-          if (!pattern.test(out)) return;
-          done();
-          resolveWait();
-        };
-        const timer = setTimeout(() => (done(), reject(new Error(`no ${pattern} on stdout after ${timeoutMs} ms; stderr: ${err}`))), timeoutMs);
-        const onExit = (code: number | null) => (done(), reject(new Error(`exited (${code}) before ${pattern} on stdout; stderr: ${err}`)));
-        const done = () => {
-          clearTimeout(timer);
-          listeners.delete(check);
-          child.off('exit', onExit);
-        };
-        listeners.add(check);
-        child.once('exit', onExit);
-        check();
-      }),
+    waitForStdout: waitFor('stdout'),
+    waitForStderr: waitFor('stderr'),
   };
 }
 

@@ -13,26 +13,19 @@
 // have read up to in it, kept per topic in the cursor. A changed topic's new posts come from
 // GET {url}/t/{id}/posts.json?post_number=N&asc=true (the 20 posts after N). The topic list is read down
 // to the last pass's newest bump (`readThrough`), so a quiet pass costs one request.
+//
+// Every post and topic is read against its wire schema; one that fails is counted in the source's
+// health (`rejected`) and the rest of the answer is still read.
 
-import type { AccessHints } from './api/json.ts';
-import { getJson } from './api/json.ts';
-import {
-  apiTimeMs,
-  child,
-  isObject,
-  isTrue,
-  isWholeArray,
-  objectsAt,
-  readCursor,
-  text,
-  unexpectedAnswer,
-  whole,
-  type JsonObject,
-} from './api/shape.ts';
+import { z } from 'zod';
+import { readAnswer } from './api/answer.ts';
+import { readCursorAs } from './api/cursor.ts';
+import { catchUpHorizonMs } from './api/horizon.ts';
+import { getJson, type AccessHints } from './api/json.ts';
+import { createRejectionCounter, readItems, type RejectionCounter } from './api/rejections.ts';
+import { apiTimeMs } from './api/shape.ts';
 import { collapseWhitespace, dedupKeyFor, htmlToPlainText } from '../../core/normalise.ts';
-import { CATCH_UP_DAYS } from '../../core/place.ts';
 import type { Fetcher, Source } from '../../core/ports.ts';
-import { DAY_MS } from '../../core/time.ts';
 import type { Post } from '../../core/types.ts';
 
 export interface DiscourseSourceConfig {
@@ -83,11 +76,12 @@ export function createDiscourseSource(config: DiscourseSourceConfig, fetcher: Fe
   return {
     id: config.id,
     async poll(state, now) {
-      const read: Reader = { fetcher, forum, hints, sourceId: config.id, horizonMs: now.getTime() - CATCH_UP_DAYS * DAY_MS };
+      const rejections = createRejectionCounter();
+      const read: Reader = { fetcher, forum, hints, sourceId: config.id, horizonMs: catchUpHorizonMs(now), rejections };
       const { posts, cursor } = category
-        ? await pollCategory(read, category, budget, readCursor(state.cursor, (o) => readCategoryCursor(o, category)))
-        : await pollForum(read, budget, readCursor(state.cursor, readForumCursor));
-      return { changed: true, posts, etag: null, lastModified: null, cursor: JSON.stringify(cursor) };
+        ? await pollCategory(read, category, budget, readCursorAs(state.cursor, categoryCursorSchema, categoryTarget(forum, category)))
+        : await pollForum(read, budget, readCursorAs(state.cursor, forumCursorSchema, forum));
+      return { changed: true, posts, etag: null, lastModified: null, cursor: JSON.stringify(cursor), rejected: rejections.result() };
     },
   };
 }
@@ -99,75 +93,86 @@ interface Reader {
   sourceId: string;
   /** Posts created before this are not yielded (the pipeline would drop them). */
   horizonMs: number;
+  rejections: RejectionCounter;
 }
 
-// ---- the raw shapes ----
+// ---- the wire shapes ----
+
+// Fields an API version may drop or null are nullish; only what a post or topic cannot be read
+// without is required.
+const count = z.number().int();
+const optionalText = z.string().nullish();
+const flag = z.boolean().nullish();
+const time = optionalText.transform((value) => apiTimeMs(value ?? null));
 
 /** A post as /posts.json and /t/{id}/posts.json serialise it (PostSerializer). */
-interface RawPost {
-  id: number;
-  postNumber: number;
-  topicId: number;
-  topicSlug: string | null;
-  topicTitle: string | null;
-  username: string | null;
-  createdMs: number | null;
-  cooked: string;
-  /** A member's visible post: not a notice or small action, not hidden by flags, not deleted or withdrawn. */
-  counted: boolean;
-}
-
-function readPost(o: JsonObject): RawPost | null {
-  const id = whole(o, 'id');
-  const postNumber = whole(o, 'post_number');
-  const topicId = whole(o, 'topic_id');
-  if (id === null || postNumber === null || topicId === null) return null;
-  const postType = whole(o, 'post_type') ?? REGULAR_POST;
-  return {
-    id,
-    postNumber,
-    topicId,
-    topicSlug: text(o, 'topic_slug'),
-    topicTitle: text(o, 'topic_title'),
-    username: text(o, 'username'),
-    createdMs: apiTimeMs(text(o, 'created_at')),
-    cooked: text(o, 'cooked') ?? '',
-    counted:
-      postType === REGULAR_POST &&
-      !isTrue(o, 'hidden') &&
-      !isTrue(o, 'cooked_hidden') &&
-      !isTrue(o, 'user_deleted') &&
-      (o['deleted_at'] === null || o['deleted_at'] === undefined),
-  };
-}
+const postSchema = z
+  .object({
+    id: count,
+    post_number: count,
+    topic_id: count,
+    post_type: count.nullish(),
+    topic_slug: optionalText,
+    topic_title: optionalText,
+    username: optionalText,
+    created_at: time,
+    cooked: optionalText,
+    hidden: flag,
+    cooked_hidden: flag,
+    user_deleted: flag,
+    deleted_at: optionalText,
+  })
+  .transform((o) => ({
+    id: o.id,
+    postNumber: o.post_number,
+    topicId: o.topic_id,
+    topicSlug: o.topic_slug ?? null,
+    topicTitle: o.topic_title ?? null,
+    username: o.username ?? null,
+    createdMs: o.created_at,
+    cooked: o.cooked ?? '',
+    /** A member's visible post: not a notice or small action, not hidden by flags, not deleted or withdrawn. */
+    counted: (o.post_type ?? REGULAR_POST) === REGULAR_POST && !o.hidden && !o.cooked_hidden && !o.user_deleted && o.deleted_at == null,
+  }));
+type RawPost = z.output<typeof postSchema>;
 
 /** A topic as a topic list serialises it (TopicListItemSerializer). */
-interface RawTopic {
-  id: number;
-  slug: string | null;
-  title: string;
-  highestPostNumber: number;
-  createdMs: number | null;
-  lastPostedMs: number | null;
-  bumpedMs: number | null;
-  /** Pinned topics head the list whatever their bump time. */
-  pinned: boolean;
-}
+const topicSchema = z
+  .object({
+    id: count,
+    slug: optionalText,
+    title: optionalText,
+    highest_post_number: count.nullish(),
+    created_at: time,
+    last_posted_at: time,
+    bumped_at: time,
+    pinned: flag,
+  })
+  .transform((o) => ({
+    id: o.id,
+    slug: o.slug ?? null,
+    title: o.title ?? '',
+    highestPostNumber: o.highest_post_number ?? 0,
+    createdMs: o.created_at,
+    lastPostedMs: o.last_posted_at,
+    bumpedMs: o.bumped_at,
+    /** Pinned topics head the list whatever their bump time. */
+    pinned: o.pinned === true,
+  }));
+type RawTopic = z.output<typeof topicSchema>;
 
-function readTopic(o: JsonObject): RawTopic | null {
-  const id = whole(o, 'id');
-  if (id === null) return null;
-  return {
-    id,
-    slug: text(o, 'slug'),
-    title: text(o, 'title') ?? '',
-    highestPostNumber: whole(o, 'highest_post_number') ?? 0,
-    createdMs: apiTimeMs(text(o, 'created_at')),
-    lastPostedMs: apiTimeMs(text(o, 'last_posted_at')),
-    bumpedMs: apiTimeMs(text(o, 'bumped_at')),
-    pinned: isTrue(o, 'pinned'),
-  };
-}
+/** The answers around them: the items stay unknown here and are read one by one, so a bad one is only counted. */
+const latestPostsAnswer = z.object({ latest_posts: z.array(z.unknown()) });
+const topicListAnswer = z.object({ topic_list: z.object({ topics: z.array(z.unknown()), more_topics_url: optionalText }) });
+const topicPostsAnswer = z.object({ post_stream: z.object({ posts: z.array(z.unknown()) }) });
+
+/** An item named in the source's health: by its id when it has one, else by its place in the answer. */
+const itemName = (kind: string, url: string) => (item: unknown, index: number) => {
+  const id = (item as { id?: unknown } | null)?.id;
+  return typeof id === 'number' || typeof id === 'string' ? `${kind} ${id}` : `${kind} #${index + 1} in ${url}`;
+};
+
+const readPosts = (read: Reader, raw: readonly unknown[], url: string): RawPost[] => readItems(raw, postSchema, read.rejections, itemName('post', url));
 
 function toPost(read: Reader, raw: RawPost, topicSlug: string | null, topicTitle: string): Post {
   // Discourse redirects a wrong slug to the right one; "topic" stands in when a topic has none.
@@ -190,38 +195,34 @@ function toPost(read: Reader, raw: RawPost, topicSlug: string | null, topicTitle
 const withinHorizon = (read: Reader, raw: RawPost) => raw.createdMs === null || raw.createdMs >= read.horizonMs;
 
 // ---- whole forum: /posts.json ----
+//
+// Not the shared pollNewestFirst (api/walk.ts): that reads what is new first and gives up an older
+// unfinished walk when the new posts overflow a pass, since a listing serves only so far back. Here
+// `before=<id>` reaches any depth, so an unfinished walk is finished first and a new one then starts at
+// the top, stopping where the finished one began: however busy the forum, no post is ever given up.
+// Post ids are JSON integers (a database serial, far below 2^53), so they are compared as numbers;
+// api/ids.ts is for ids sent as strings.
 
-/** Reading ids below `before` down to (not including) `stopAt`; `top` is the highest id this walk read. */
-interface ForumWalk {
-  top: number;
-  before: number;
-  stopAt: number;
-}
+const forumWalkSchema = z.object({
+  /** The highest id this walk read. */
+  top: count,
+  /** Reading ids below this… */
+  before: count,
+  /** …down to (not including) this. */
+  stopAt: count,
+});
+type ForumWalk = z.output<typeof forumWalkSchema>;
 
-interface ForumCursor {
-  v: 1;
-  kind: 'posts';
+const forumCursorSchema = z.object({
+  v: z.literal(1),
+  /** The forum's root URL: another forum's post ids say nothing about this one. */
+  for: z.string(),
+  kind: z.literal('posts'),
   /** The highest post id read by a finished walk; null before the first one finished. */
-  newest: number | null;
-  walk: ForumWalk | null;
-}
-
-function readForumCursor(o: JsonObject): ForumCursor | null {
-  if (o['v'] !== 1 || o['kind'] !== 'posts') return null;
-  const newest = o['newest'] === null ? null : whole(o, 'newest');
-  if (newest === null && o['newest'] !== null) return null;
-  let walk: ForumWalk | null = null;
-  const rawWalk = o['walk'];
-  if (rawWalk !== null) {
-    if (!isObject(rawWalk)) return null;
-    const top = whole(rawWalk, 'top');
-    const before = whole(rawWalk, 'before');
-    const stopAt = whole(rawWalk, 'stopAt');
-    if (top === null || before === null || stopAt === null) return null;
-    walk = { top, before, stopAt };
-  }
-  return { v: 1, kind: 'posts', newest, walk };
-}
+  newest: count.nullable(),
+  walk: forumWalkSchema.nullable(),
+});
+type ForumCursor = z.output<typeof forumCursorSchema>;
 
 async function pollForum(read: Reader, budget: DiscourseLimits, cursor: ForumCursor | null): Promise<{ posts: Post[]; cursor: ForumCursor }> {
   let newest = cursor?.newest ?? null;
@@ -231,9 +232,7 @@ async function pollForum(read: Reader, budget: DiscourseLimits, cursor: ForumCur
   for (let pages = 0; pages < budget.postPages; pages += 1) {
     const url = walk === null ? `${read.forum}/posts.json` : `${read.forum}/posts.json?before=${walk.before}`;
     const answer = await getJson(read.fetcher, { url }, read.hints);
-    const page = objectsAt(answer.data, 'latest_posts', url)
-      .map(readPost)
-      .filter((raw): raw is RawPost => raw !== null);
+    const page = readPosts(read, readAnswer(answer, latestPostsAnswer, 'no "latest_posts" list').latest_posts, url);
     if (walk === null) {
       if (page.length === 0) break; // a forum with no public posts yet
       walk = { top: Math.max(...page.map((raw) => raw.id)), before: Number.MAX_SAFE_INTEGER, stopAt: newest ?? 0 };
@@ -254,34 +253,24 @@ async function pollForum(read: Reader, budget: DiscourseLimits, cursor: ForumCur
       if (startedThisPass) break;
     }
   }
-  return { posts, cursor: { v: 1, kind: 'posts', newest, walk } };
+  return { posts, cursor: { v: 1, for: read.forum, kind: 'posts', newest, walk } };
 }
 
 // ---- one category: the topic list, then the changed topics ----
 
-interface CategoryCursor {
-  v: 1;
-  kind: 'category';
-  category: string;
-  /** Topics bumped before this (epoch ms) were read as far as they went; null on a first run. */
-  readThrough: number | null;
-  /** Topic id → [the post number read up to, the topic's last post time in epoch ms]. */
-  topics: Record<string, [number, number]>;
-}
+/** The category's address: what its cursor is for. */
+const categoryTarget = (forum: string, category: string) => `${forum}/c/${category}`;
 
-function readCategoryCursor(o: JsonObject, category: string): CategoryCursor | null {
-  if (o['v'] !== 1 || o['kind'] !== 'category' || o['category'] !== category) return null;
-  const readThrough = o['readThrough'] === null ? null : whole(o, 'readThrough');
-  if (readThrough === null && o['readThrough'] !== null) return null;
-  const rawTopics = o['topics'];
-  if (!isObject(rawTopics)) return null;
-  const topics: CategoryCursor['topics'] = {};
-  for (const [id, entry] of Object.entries(rawTopics)) {
-    if (!isWholeArray(entry) || entry.length !== 2) return null;
-    topics[id] = [entry[0]!, entry[1]!];
-  }
-  return { v: 1, kind: 'category', category, readThrough, topics };
-}
+const categoryCursorSchema = z.object({
+  v: z.literal(1),
+  for: z.string(),
+  kind: z.literal('category'),
+  /** Topics bumped before this (epoch ms) were read as far as they went; null on a first run. */
+  readThrough: count.nullable(),
+  /** Topic id → [the post number read up to, the topic's last post time in epoch ms]. */
+  topics: z.record(z.string(), z.tuple([count, count])),
+});
+type CategoryCursor = z.output<typeof categoryCursorSchema>;
 
 async function pollCategory(
   read: Reader,
@@ -325,8 +314,8 @@ async function pollCategory(
     posts,
     cursor: {
       v: 1,
+      for: categoryTarget(read.forum, category),
       kind: 'category',
-      category,
       readThrough,
       topics: Object.fromEntries(tracked.map((entry) => [String(entry.id), [entry.upTo, entry.lastPostedMs]])),
     },
@@ -339,15 +328,12 @@ async function listTopics(read: Reader, category: string, pages: number, floorMs
   for (let page = 0; page < pages; page += 1) {
     const url = `${read.forum}/c/${category}/l/latest.json${page > 0 ? `?page=${page}` : ''}`;
     const answer = await getJson(read.fetcher, { url }, read.hints);
-    const list = isObject(answer.data) ? child(answer.data, 'topic_list') : null;
-    if (!list) throw unexpectedAnswer(url, 'no "topic_list"');
-    const topics = objectsAt(list, 'topics', url)
-      .map(readTopic)
-      .filter((topic): topic is RawTopic => topic !== null);
+    const list = readAnswer(answer, topicListAnswer, 'no "topic_list" with a "topics" list').topic_list;
+    const topics = readItems(list.topics, topicSchema, read.rejections, itemName('topic', url));
     // A topic bumped while we page can show up twice: the first sighting is the newer one.
     for (const topic of topics) if (!listed.has(topic.id)) listed.set(topic.id, topic);
     const reachedFloor = topics.some((topic) => !topic.pinned && (topic.bumpedMs ?? 0) < floorMs);
-    if (reachedFloor || topics.length === 0 || text(list, 'more_topics_url') === null) break;
+    if (reachedFloor || topics.length === 0 || list.more_topics_url == null) break;
   }
   return [...listed.values()];
 }
@@ -376,11 +362,9 @@ async function readTopicPosts(
         ? `${read.forum}/t/${topic.id}/posts.json`
         : `${read.forum}/t/${topic.id}/posts.json?post_number=${after}&asc=true`;
     const answer = await getJson(read.fetcher, { url }, read.hints);
-    const stream = isObject(answer.data) ? child(answer.data, 'post_stream') : null;
-    if (!stream) throw unexpectedAnswer(url, 'no "post_stream"');
-    const chunk = objectsAt(stream, 'posts', url)
-      .map(readPost)
-      .filter((raw): raw is RawPost => raw !== null && raw.postNumber > after)
+    const stream = readAnswer(answer, topicPostsAnswer, 'no "post_stream" with a "posts" list').post_stream;
+    const chunk = readPosts(read, stream.posts, url)
+      .filter((raw) => raw.postNumber > after)
       .sort((a, b) => a.postNumber - b.postNumber);
     for (const raw of chunk) {
       if (raw.counted && withinHorizon(read, raw)) posts.push(toPost(read, raw, topic.slug ?? raw.topicSlug, topic.title));

@@ -9,14 +9,25 @@
 // range holds more, it is split, the next window ending at the oldest second read. A range not finished
 // within this pass's pages (the first run's 30-day catch-up on a busy query) is kept in the cursor as a
 // gap, newest part read first, and read on in later passes after what is new.
+//
+// Not the shared pollNewestFirst (api/walk.ts): that walks one open-ended listing from the top down to
+// a mark. Here a range is a window fixed by created_at_i bounds (an open-ended listing's pages shift as
+// late items are indexed), a window can hold more hits than the API pages through and is then split,
+// overlap is told apart by the ids read rather than by a mark, and several ranges (the new one and
+// older gaps) are read in one pass, each kept in the cursor on its own.
+//
+// Every hit is read against its wire schema; one that fails is counted in the source's health
+// (`rejected`) and the rest of the answer is still read.
 
+import { z } from 'zod';
 import { dedupKeyFor, htmlToPlainText, collapseWhitespace } from '../../core/normalise.ts';
-import { CATCH_UP_DAYS } from '../../core/place.ts';
 import type { Fetcher, Source } from '../../core/ports.ts';
-import { DAY_MS } from '../../core/time.ts';
 import type { Post } from '../../core/types.ts';
+import { readAnswer } from './api/answer.ts';
+import { readCursorAs } from './api/cursor.ts';
+import { catchUpHorizonMs } from './api/horizon.ts';
 import { getJson, type AccessHints } from './api/json.ts';
-import { isObject, isStringArray, objectsAt, readCursor, text, whole, type JsonObject } from './api/shape.ts';
+import { createRejectionCounter, readItems, type RejectionCounter } from './api/rejections.ts';
 
 export const HACKERNEWS_BASE_URL = 'https://hn.algolia.com';
 
@@ -52,9 +63,11 @@ export function createHackerNewsSource(config: HackerNewsSourceConfig, fetcher: 
     id: config.id,
     async poll(state, now) {
       const nowS = Math.floor(now.getTime() / 1000);
-      const horizonS = Math.floor((now.getTime() - CATCH_UP_DAYS * DAY_MS) / 1000);
-      const cursor = readCursor(state.cursor, (o) => readHnCursor(o, config.query));
-      const search: Search = { fetcher, base, query: config.query, hints, budget, sourceId: config.id, pagesLeft: budget.pagesPerPass };
+      const horizonS = Math.floor(catchUpHorizonMs(now) / 1000);
+      // The query is what the cursor is for: a mirror (another baseUrl) holds the same items at the same times.
+      const cursor = readCursorAs(state.cursor, hnCursorSchema, config.query);
+      const rejections = createRejectionCounter();
+      const search: Search = { fetcher, base, query: config.query, hints, budget, sourceId: config.id, pagesLeft: budget.pagesPerPass, rejections };
 
       const gaps = (cursor?.gaps ?? [])
         .map((gap) => ({ ...gap, after: Math.max(gap.after, horizonS) }))
@@ -81,13 +94,13 @@ export function createHackerNewsSource(config: HackerNewsSourceConfig, fetcher: 
       for (const hit of read) recent.set(hit.id, hit.createdS);
       const next: HnCursor = {
         v: 1,
-        query: config.query,
+        for: config.query,
         newest,
         recent: newest === null ? [] : [...recent.entries()].filter(([, createdS]) => createdS > newest - INDEX_LAG_S),
         gaps: left.slice(0, MAX_GAPS),
       };
       const posts = read.filter((hit) => !hit.gone && hit.createdS > horizonS).map((hit) => toPost(hit, config.id));
-      return { changed: true, posts, etag: null, lastModified: null, cursor: JSON.stringify(next) };
+      return { changed: true, posts, etag: null, lastModified: null, cursor: JSON.stringify(next), rejected: rejections.result() };
     },
   };
 }
@@ -100,43 +113,61 @@ interface Search {
   budget: HackerNewsLimits;
   sourceId: string;
   pagesLeft: number;
+  rejections: RejectionCounter;
 }
 
-// ---- the raw shape: a search hit ----
+// ---- the wire shapes: a search hit, an answer ----
 
-interface Hit {
-  id: string;
-  createdS: number;
-  kind: 'story' | 'comment';
-  author: string | null;
-  title: string | null;
-  url: string | null;
-  /** story_text or comment_text: HTML. */
-  html: string | null;
-  storyTitle: string | null;
-  /** A deleted item the index still holds: no author, no text. */
-  gone: boolean;
-}
+// Fields the API leaves null or out for some items (a comment has no title, an Ask HN no url) are
+// nullish; a hit cannot be read without its id and time.
+const optionalText = z.string().nullish();
 
-function readHit(o: JsonObject): Hit | null {
-  const id = text(o, 'objectID');
-  const createdS = whole(o, 'created_at_i');
-  if (!id || createdS === null) return null;
-  const tags = isStringArray(o['_tags']) ? o['_tags'] : [];
-  const kind = tags.includes('comment') || (!tags.includes('story') && text(o, 'comment_text') !== null) ? 'comment' : 'story';
-  const author = text(o, 'author');
-  const html = kind === 'comment' ? text(o, 'comment_text') : text(o, 'story_text');
-  const title = text(o, 'title');
-  return {
-    id,
-    createdS,
-    kind,
-    author,
-    title,
-    url: text(o, 'url'),
-    html,
-    storyTitle: text(o, 'story_title'),
-    gone: !author && (kind === 'comment' ? !html : !title),
+const hitSchema = z
+  .object({
+    objectID: z.string().min(1),
+    created_at_i: z.number().int(),
+    _tags: z.array(z.string()).nullish(),
+    author: optionalText,
+    title: optionalText,
+    url: optionalText,
+    /** HTML, as the other texts. */
+    story_text: optionalText,
+    comment_text: optionalText,
+    story_title: optionalText,
+  })
+  .transform((o) => {
+    const tags = o._tags ?? [];
+    const kind: 'story' | 'comment' = tags.includes('comment') || (!tags.includes('story') && o.comment_text != null) ? 'comment' : 'story';
+    const author = o.author ?? null;
+    const html = (kind === 'comment' ? o.comment_text : o.story_text) ?? null;
+    const title = o.title ?? null;
+    return {
+      id: o.objectID,
+      createdS: o.created_at_i,
+      kind,
+      author,
+      title,
+      url: o.url ?? null,
+      html,
+      storyTitle: o.story_title ?? null,
+      /** A deleted item the index still holds: no author, no text. */
+      gone: !author && (kind === 'comment' ? !html : !title),
+    };
+  });
+type Hit = z.output<typeof hitSchema>;
+
+/** The hits stay unknown here and are read one by one, so a bad one is only counted. */
+const answerSchema = z.object({
+  hits: z.array(z.unknown()),
+  nbHits: z.number().int().nullish(),
+  nbPages: z.number().int().nullish(),
+});
+
+/** A hit named in the source's health: by its objectID when it has one, else by its place in the answer. */
+function hitName(page: number) {
+  return (item: unknown, index: number) => {
+    const id = (item as { objectID?: unknown } | null)?.objectID;
+    return (typeof id === 'string' && id !== '') || typeof id === 'number' ? `hit ${id}` : `hit #${index + 1} of page ${page}`;
   };
 }
 
@@ -159,45 +190,21 @@ function toPost(hit: Hit, sourceId: string): Post {
 // ---- the cursor ----
 
 /** Hits with after < created_at_i <= upTo not read yet, except the `skip` ids (read already). */
-interface Gap {
-  after: number;
-  upTo: number;
-  skip: string[];
-}
+const gapSchema = z.object({ after: z.number().int(), upTo: z.number().int(), skip: z.array(z.string()) });
+type Gap = z.output<typeof gapSchema>;
 
-interface HnCursor {
-  v: 1;
-  query: string;
+const hnCursorSchema = z.object({
+  v: z.literal(1),
+  /** The query. */
+  for: z.string(),
   /** The newest created_at_i read (epoch seconds); null before anything was read. */
-  newest: number | null;
+  newest: z.number().int().nullable(),
   /** [objectID, created_at_i] read within INDEX_LAG_S of `newest`: re-read next pass, not yielded again. */
-  recent: [string, number][];
+  recent: z.array(z.tuple([z.string(), z.number().int()])),
   /** Ranges still to read, newest first. */
-  gaps: Gap[];
-}
-
-function readHnCursor(o: JsonObject, query: string): HnCursor | null {
-  if (o['v'] !== 1 || o['query'] !== query) return null;
-  const newest = o['newest'] === null ? null : whole(o, 'newest');
-  if (newest === null && o['newest'] !== null) return null;
-  const recent = o['recent'];
-  const gaps = o['gaps'];
-  if (!Array.isArray(recent) || !Array.isArray(gaps)) return null;
-  const pairs: [string, number][] = [];
-  for (const entry of recent) {
-    if (!Array.isArray(entry) || typeof entry[0] !== 'string' || !Number.isSafeInteger(entry[1])) return null;
-    pairs.push([entry[0], entry[1] as number]);
-  }
-  const ranges: Gap[] = [];
-  for (const gap of gaps) {
-    if (!isObject(gap)) return null;
-    const after = whole(gap, 'after');
-    const upTo = whole(gap, 'upTo');
-    if (after === null || upTo === null || !isStringArray(gap['skip'])) return null;
-    ranges.push({ after, upTo, skip: gap['skip'] });
-  }
-  return { v: 1, query, newest, recent: pairs, gaps: ranges };
-}
+  gaps: z.array(gapSchema),
+});
+type HnCursor = z.output<typeof hnCursorSchema>;
 
 // ---- reading a range ----
 
@@ -218,10 +225,8 @@ async function readGap(search: Search, gap: Gap, read: Hit[]): Promise<Gap | nul
           : { after: gap.after, upTo: window.upTo, skip: [...window.skip] };
       }
       search.pagesLeft -= 1;
-      const answer = await searchPage(search, gap.after, window.upTo, page);
-      const hits = objectsAt(answer.data, 'hits', answer.url)
-        .map(readHit)
-        .filter((hit): hit is Hit => hit !== null);
+      const answer = readAnswer(await searchPage(search, gap.after, window.upTo, page), answerSchema, 'no "hits" list');
+      const hits = readItems(answer.hits, hitSchema, search.rejections, hitName(page));
       for (const hit of hits) {
         if (!boundary || hit.createdS < boundary.createdS) {
           boundary = { createdS: hit.createdS, ids: hit.createdS === window.upTo ? new Set(window.skip) : new Set() };
@@ -231,9 +236,8 @@ async function readGap(search: Search, gap: Gap, read: Hit[]): Promise<Gap | nul
         readIds.add(hit.id);
         read.push(hit);
       }
-      const data = isObject(answer.data) ? answer.data : {};
-      const nbPages = whole(data, 'nbPages') ?? 0;
-      const nbHits = whole(data, 'nbHits') ?? 0;
+      const nbPages = answer.nbPages ?? 0;
+      const nbHits = answer.nbHits ?? 0;
       if (hits.length > 0 && page + 1 < nbPages) continue;
       // The last page this query gives. More hits than it gave: the window reached the cap, so the next
       // window ends at the oldest second read (its hits read so far are skipped there).

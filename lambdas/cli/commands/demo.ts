@@ -22,7 +22,8 @@ import { HOUR_MS, iso } from '../../core/time.ts';
 import type { TrendBucket } from '../../core/types.ts';
 import { renderHourlyChart } from '../../query/chart.ts';
 import { PACKAGE_ROOT } from '../context.ts';
-import { fixed, renderTable, type Column } from '../../query/format.ts';
+import { renderTable } from '../../query/format.ts';
+import { trendTableColumns } from '../../query/trend-columns.ts';
 import { connectStore } from '../store-connection.ts';
 import { summarise } from './poll.ts';
 import { listenOnLoopback, type LoopbackServer } from '../../adapters/loopback-server.ts';
@@ -93,7 +94,7 @@ export async function run(options: DemoOptions): Promise<string> {
         'The second pass gets 304 Not Modified from every feed: nothing is counted',
         'twice, and the spike has already alerted, so it does not alert again.',
         heading('2. Trends per UTC day (fanpulse trends --bucket day)'),
-        ...daily.map(({ topic, buckets }) => `${topic.name ?? topic.id} (${topic.id})\n${renderTable(buckets.filter((b) => b.posts > 0), dailyColumns)}`),
+        ...daily.map(({ topic, buckets }) => `${topic.name ?? topic.id} (${topic.id})\n${renderTable(buckets.filter((b) => b.posts > 0), trendTableColumns('day', { topic: false, source: false }))}`),
         'A post counts once per topic, in the hour it was published (the undated',
         'megathread: in the hour it was first seen, 15:00 on the 27th); the story that',
         'both ScreenBeat and r/BoschLegacy link to counts once. The 27th runs to 15:00.',
@@ -132,16 +133,6 @@ function intro(feeds: number): string {
 }
 
 const heading = (title: string) => `\n── ${title} ${'─'.repeat(Math.max(3, WIDTH - title.length - 4))}\n`;
-
-const dailyColumns: Column<TrendBucket>[] = [
-  { header: 'day', value: (b) => b.bucketStart.slice(0, 10) },
-  { header: 'posts', value: (b) => b.posts, numeric: true },
-  { header: 'petition', value: (b) => b.petitionMentions, numeric: true },
-  { header: 'positive', value: (b) => b.positive, numeric: true },
-  { header: 'negative', value: (b) => b.negative, numeric: true },
-  { header: 'neutral', value: (b) => b.neutral, numeric: true },
-  { header: 'mean sentiment', value: (b) => fixed(b.sentimentMean), numeric: true },
-];
 
 /** Commands that work against the demo's store as it was left; `dir` is null when it was a temp folder. */
 function tryNext(dir: string | null): string {

@@ -19,7 +19,7 @@ const run = promisify(execFile);
 const { DYNAMODB_ENDPOINT: _endpoint, FANPULSE_TABLE: _table, ...env } = process.env;
 
 async function fanpulse(args: string[], cwd: string) {
-  return run(process.execPath, [BIN, ...args], { cwd, env, timeout: 60_000, maxBuffer: 10_000_000 });
+  return run(process.execPath, [BIN, ...args], { cwd, env, timeout: 170_000, maxBuffer: 10_000_000 });
 }
 
 /** The rows of the table under `title`: [day, posts, petition] as the demo prints them. */

@@ -167,10 +167,55 @@ describe('query handler', () => {
     expect(JSON.parse(sources.body).error).toBe('unknown parameter(s): since');
   });
 
+  it('answers GET /posts with the JSON `fanpulse posts --format json` prints, and pages through every post once', async () => {
+    const [response, printed] = await Promise.all([
+      get('/posts', { since: SINCE, until: UNTIL, topic: 'bosch-legacy', limit: '7' }),
+      cli('posts', '--since', SINCE, '--until', UNTIL, '--topic', 'bosch-legacy', '--limit', '7', '--format', 'json'),
+    ]);
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toBe(printed);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { posts: { link: string; petition: boolean }[]; next: string | null } = JSON.parse(
+        (await get('/posts', { since: SINCE, until: UNTIL, topic: 'bosch-legacy', limit: '7', ...(cursor ? { cursor } : {}) })).body,
+      );
+      seen.push(...page.posts.map((p) => p.link));
+      cursor = page.next;
+    } while (cursor);
+    // The 20 bosch-legacy entries of the feed, each once.
+    expect(seen.sort()).toEqual(entries.filter((e) => /Bosch Legacy/.test(e.title)).map((e) => e.link).sort());
+    const petitions = JSON.parse((await get('/posts', { since: SINCE, until: UNTIL, petition: 'true', limit: '500' })).body).posts as { link: string }[];
+    expect(petitions.map((p) => p.link).sort()).toEqual(entries.filter((e) => e.description).map((e) => e.link).sort());
+  });
+
+  it.each([
+    [{ limit: '0' }, /^limit: must be a whole number from 1 to 500/],
+    [{ label: 'angry' }, /^label: must be "positive", "negative" or "neutral"/],
+    [{ petition: 'yes' }, /^petition: /],
+    [{ cursor: 'not-a-cursor' }, /^cursor: must be the "next" value of a previous page/],
+  ])('rejects /posts?%o with a 400 naming the parameter', async (query, message) => {
+    const response = await get('/posts', query);
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body).error).toMatch(message);
+  });
+
+  it('answers GET /config with the topics and sources a page needs, and nothing else of the config', async () => {
+    const response = await get('/config');
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({
+      topics: [
+        { id: 'bosch-legacy', name: 'bosch-legacy' },
+        { id: 'ballard', name: 'ballard' },
+      ],
+      sources: [{ id: 'feed', type: 'rss', topics: ['bosch-legacy', 'ballard'] }],
+    });
+  });
+
   it('answers 404 for an unknown path and 405 for anything but GET', async () => {
-    const missing = await get('/posts');
+    const missing = await get('/nope');
     expect(missing.statusCode).toBe(404);
-    expect(JSON.parse(missing.body).error).toMatch(/GET \/trends, \/alerts or \/sources/);
+    expect(JSON.parse(missing.body).error).toMatch(/GET \/trends, \/posts, \/alerts, \/sources, \/config/);
     const post = await get('/trends', {}, 'POST');
     expect(post.statusCode).toBe(405);
     expect(post.headers?.allow).toBe('GET');

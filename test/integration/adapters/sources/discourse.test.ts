@@ -95,6 +95,14 @@ beforeAll(async () => {
   server.route('/broken/posts.json', (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"latest_posts":[{"id":1214,"cooked":"<p>Sign'));
   server.route('/other/posts.json', (_req, res) => json(res, { users: [], topic_list: { topics: [] } }));
   server.route('/empty/posts.json', (_req, res) => json(res, { latest_posts: [] }));
+  // A forum whose newest answer holds items that are not posts as PostSerializer writes them; nothing older.
+  server.route('/odd/posts.json', (req, res) => {
+    record(req);
+    const [p1214, p1213, , p1211, p1210] = list(fixture('posts.json'), 'latest_posts');
+    const { id: _dropped, ...withoutId } = p1213!;
+    const page = [p1214, withoutId, 'not a post', { ...p1211, topic_id: '103' }, p1210];
+    json(res, { latest_posts: query(req).has('before') ? [] : page });
+  });
 });
 
 afterAll(async () => {
@@ -137,7 +145,8 @@ const ids = (posts: Post[]) => posts.map((post) => post.id);
 
 describe('discourse source, whole forum (/posts.json)', () => {
   it('reads the latest posts back to the 30-day horizon on a first pass, leaving out withdrawn posts', async () => {
-    const { posts, state } = await pass(forumSource(), initialSourceState('forum'), NOW);
+    const { poll, posts, state } = await pass(forumSource(), initialSourceState('forum'), NOW);
+    expect(poll.rejected).toBeUndefined();
 
     expect(posts).toEqual([
       expected(1214, '/t/bosch-legacy-cancelled/101/5', 'harry_fan', 'Re: Bosch: Legacy cancelled?', 'Sign the petition to save Bosch: Legacy! We are at 10k.', '2026-11-20T11:40:00.000Z'),
@@ -150,7 +159,7 @@ describe('discourse source, whole forum (/posts.json)', () => {
     ]);
     // The third answer reaches 1149, older than 30 days: no fourth request.
     expect(asked).toEqual(['/posts.json', '/posts.json?before=1212', '/posts.json?before=1209']);
-    expect(JSON.parse(state.cursor!)).toEqual({ v: 1, kind: 'posts', newest: 1214, walk: null });
+    expect(JSON.parse(state.cursor!)).toEqual({ v: 1, for: forum, kind: 'posts', newest: 1214, walk: null });
   });
 
   it('reads only what is new on the next pass, stopping at the post it read last', async () => {
@@ -168,7 +177,7 @@ describe('discourse source, whole forum (/posts.json)', () => {
     ]);
     // The second answer repeats 1214 and 1213, read last pass: not yielded again, and the walk ends there.
     expect(asked).toEqual(['/posts.json', '/posts.json?before=1215']);
-    expect(JSON.parse(second.state.cursor!)).toEqual({ v: 1, kind: 'posts', newest: 1217, walk: null });
+    expect(JSON.parse(second.state.cursor!)).toEqual({ v: 1, for: forum, kind: 'posts', newest: 1217, walk: null });
   });
 
   it('yields nothing and asks once when nothing is new', async () => {
@@ -186,7 +195,7 @@ describe('discourse source, whole forum (/posts.json)', () => {
     const source = forumSource({ postPages: 2 });
     const first = await pass(source, initialSourceState('forum'), NOW);
     expect(ids(first.posts)).toEqual(['1214', '1213', '1211', '1210', '1209']);
-    expect(JSON.parse(first.state.cursor!)).toEqual({ v: 1, kind: 'posts', newest: null, walk: { top: 1214, before: 1209, stopAt: 0 } });
+    expect(JSON.parse(first.state.cursor!)).toEqual({ v: 1, for: forum, kind: 'posts', newest: null, walk: { top: 1214, before: 1209, stopAt: 0 } });
 
     laterForumState();
     asked = [];
@@ -195,17 +204,37 @@ describe('discourse source, whole forum (/posts.json)', () => {
     // The walk goes on below 1209 to the horizon; then, with a page left, the new posts from the top.
     expect(ids(second.posts)).toEqual(['1208', '1150', '1217', '1216', '1215']);
     expect(asked).toEqual(['/posts.json?before=1209', '/posts.json']);
-    expect(JSON.parse(second.state.cursor!)).toEqual({ v: 1, kind: 'posts', newest: 1214, walk: { top: 1217, before: 1215, stopAt: 1214 } });
+    expect(JSON.parse(second.state.cursor!)).toEqual({ v: 1, for: forum, kind: 'posts', newest: 1214, walk: { top: 1217, before: 1215, stopAt: 1214 } });
 
     asked = [];
     const third = await pass(source, second.state, LATER);
     expect(third.posts).toEqual([]);
     expect(asked).toEqual(['/posts.json?before=1215', '/posts.json']);
-    expect(JSON.parse(third.state.cursor!)).toEqual({ v: 1, kind: 'posts', newest: 1217, walk: null });
+    expect(JSON.parse(third.state.cursor!)).toEqual({ v: 1, for: forum, kind: 'posts', newest: 1217, walk: null });
+  });
+
+  it('counts the items that are not posts in its health, with the first reason, and reads the rest', async () => {
+    const { poll, posts, state } = await pass(forumSource({}, `${forum}/odd`), initialSourceState('forum'), NOW);
+
+    expect(ids(posts)).toEqual(['1214', '1210']);
+    expect(asked).toEqual(['/odd/posts.json', '/odd/posts.json?before=1210']);
+    const first = `post #2 in ${forum}/odd/posts.json: id: Invalid input: expected number, received undefined`;
+    expect(poll.rejected).toEqual({ count: 3, first });
+    expect(state).toMatchObject({ rejected: 3, lastRejection: first });
   });
 
   it('treats a cursor it cannot read as a first run', async () => {
-    for (const cursor of ['{"v":1,"kind":"posts","newest":"soon"', '{"v":9}', JSON.stringify({ v: 1, kind: 'category', category: 'tv-shows/12', readThrough: null, topics: {} })]) {
+    const cursors = [
+      '{"v":1,"kind":"posts","newest":"soon"',
+      '{"v":9}',
+      JSON.stringify({ v: 1, for: `${forum}/c/tv-shows/12`, kind: 'category', readThrough: null, topics: {} }),
+      // Another forum's posts: its ids say nothing about this one.
+      JSON.stringify({ v: 1, for: 'https://other.example', kind: 'posts', newest: 1214, walk: null }),
+      // The release before cursors named what they are for: a first run, whose posts the store already
+      // holds and does not count again (it keeps the ids each bucket counted).
+      JSON.stringify({ v: 1, kind: 'posts', newest: 1214, walk: null }),
+    ];
+    for (const cursor of cursors) {
       asked = [];
       const { posts } = await pass(forumSource(), { ...initialSourceState('forum'), cursor }, NOW);
       expect(posts).toHaveLength(7);
@@ -216,7 +245,7 @@ describe('discourse source, whole forum (/posts.json)', () => {
   it('yields nothing from a forum without public posts', async () => {
     const { posts, state } = await pass(forumSource({}, `${forum}/empty`), initialSourceState('forum'), NOW);
     expect(posts).toEqual([]);
-    expect(JSON.parse(state.cursor!)).toEqual({ v: 1, kind: 'posts', newest: null, walk: null });
+    expect(JSON.parse(state.cursor!)).toEqual({ v: 1, for: `${forum}/empty`, kind: 'posts', newest: null, walk: null });
   });
 
   it('says to check the forum is public when it answers 401', async () => {
@@ -251,7 +280,8 @@ describe('discourse source, one category (topic list, then changed topics)', () 
     expected(id, path, author, title, text, published, 'tv');
 
   it('reads the topics active in the last 30 days on a first pass, leaving out hidden posts and small actions', async () => {
-    const { posts, state } = await pass(categorySource(), initialSourceState('tv'), NOW);
+    const { poll, posts, state } = await pass(categorySource(), initialSourceState('tv'), NOW);
+    expect(poll.rejected).toBeUndefined();
 
     expect(posts).toEqual([
       tv(2001, '/t/bosch-legacy-renewal-watch/201/1', 'harry_fan', 'Bosch: Legacy renewal watch', 'Any news on a renewal? Posting updates here.', '2026-11-10T10:00:00.000Z'),
@@ -278,8 +308,8 @@ describe('discourse source, one category (topic list, then changed topics)', () 
     ]);
     expect(JSON.parse(state.cursor!)).toEqual({
       v: 1,
+      for: `${forum}/c/tv-shows/12`,
       kind: 'category',
-      category: 'tv-shows/12',
       readThrough: Date.parse('2026-11-20T10:55:00Z'),
       topics: {
         '201': [5, Date.parse('2026-11-20T11:00:00Z')],
@@ -331,6 +361,23 @@ describe('discourse source, one category (topic list, then changed topics)', () 
       '/t/203/posts.json?post_number=150&asc=true',
       '/t/203/posts.json?post_number=249&asc=true',
     ]);
+  });
+
+  it('counts a topic and a topic post it cannot read, and reads the rest of the list and the topic', async () => {
+    // The pinned "About" topic listed without its id, and topic 202's opening post without its id.
+    const [about, ...topics] = list(topicList['topic_list'], 'topics');
+    const { id: _topicId, ...aboutWithoutId } = about!;
+    topicList = { ...topicList, topic_list: { ...(topicList['topic_list'] as Json), topics: [aboutWithoutId, ...topics] } };
+    const [opening, ...replies] = topicPosts.get(202)!;
+    const { id: _postId, ...openingWithoutId } = opening!;
+    topicPosts.set(202, [openingWithoutId, ...replies]);
+
+    const { poll, posts } = await pass(categorySource(), initialSourceState('tv'), NOW);
+
+    // The first pass's posts (see above) but 2201, the post without an id; the requests are the same.
+    expect(ids(posts)).toEqual(['2001', '2300', '2390', '2250', '2330', '2280', '2310']);
+    expect(asked).toHaveLength(9);
+    expect(poll.rejected).toEqual({ count: 2, first: `topic #1 in ${forum}/c/tv-shows/12/l/latest.json: id: Invalid input: expected number, received undefined` });
   });
 
   it('says to check the category when the forum answers 403 for it', async () => {

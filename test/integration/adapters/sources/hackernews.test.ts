@@ -84,6 +84,14 @@ beforeAll(async () => {
   server.route('/blocked/api/v1/search_by_date', (_req, res) => res.writeHead(403, { 'content-type': 'application/json' }).end('{"message":"Invalid Application-ID or API key","status":403}'));
   server.route('/busy/api/v1/search_by_date', (_req, res) => res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '120' }).end('{"message":"Too many requests","status":429}'));
   server.route('/broken/api/v1/search_by_date', (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"hits":[{"objectID":"46100002","comment_text":"Amazon'));
+  // One answer whatever is asked, holding hits that are not hits as the API documents them.
+  server.route('/odd/api/v1/search_by_date', (_req, res) => {
+    const [h2, h1, h3] = fixture('search_by_date.json')['hits'] as Json[];
+    const { created_at_i: _time, ...withoutTime } = h1!;
+    const { objectID: _id, ...withoutId } = h3!;
+    const hits = [h2, withoutTime, withoutId, { ...h3, objectID: '46090004' }];
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...fixture('search_by_date.json'), hits, nbHits: 4, nbPages: 1, page: 0 }));
+  });
   server.route('/html/api/v1/search_by_date', (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}'));
 });
 
@@ -124,8 +132,9 @@ const ASK = 'Ask HN: Shows like Bosch: Legacy?';
 
 describe('hackernews source', () => {
   it('reads the stories and comments of the last 30 days on a first pass, leaving out a deleted comment', async () => {
-    const { posts, state } = await pass(hnSource(), initialSourceState('hn'), NOW);
+    const { poll, posts, state } = await pass(hnSource(), initialSourceState('hn'), NOW);
 
+    expect(poll.rejected).toBeUndefined();
     expect(posts).toEqual([
       expected('46100002', item('46100002'), 'tvnerd', `Comment on: ${CANCELLED}`, 'Amazon keeps the spin-off but cancels the show people watch. The petition is at 15k.', '2026-11-20T11:30:00.000Z'),
       // A link story is its article: linked and keyed by the article's URL (canonical: no trailing slash).
@@ -148,7 +157,7 @@ describe('hackernews source', () => {
     expect(asked.map((params) => Object.fromEntries(params))).toEqual([
       { query: QUERY, tags: '(story,comment)', hitsPerPage: '100', numericFilters: `created_at_i>${HORIZON_S},created_at_i<=${NOW_S}`, page: '0' },
     ]);
-    expect(JSON.parse(state.cursor!)).toEqual({ v: 1, query: QUERY, newest: AT.H2_comment_1130, recent: [['46100002', AT.H2_comment_1130]], gaps: [] });
+    expect(JSON.parse(state.cursor!)).toEqual({ v: 1, for: QUERY, newest: AT.H2_comment_1130, recent: [['46100002', AT.H2_comment_1130]], gaps: [] });
   });
 
   it('reads only what is new on the next pass, from 15 minutes before the newest item, catching one the index showed late', async () => {
@@ -167,7 +176,7 @@ describe('hackernews source', () => {
     ]);
     // 46100002 (11:30) is in the re-read quarter of an hour and was read: not yielded twice.
     expect(windows()).toEqual([window(AT.H2_comment_1130 - 900, LATER_S, 0)]);
-    expect(JSON.parse(second.state.cursor!)).toEqual({ v: 1, query: QUERY, newest: AT.H8_story_1240, recent: [['46110008', AT.H8_story_1240]], gaps: [] });
+    expect(JSON.parse(second.state.cursor!)).toEqual({ v: 1, for: QUERY, newest: AT.H8_story_1240, recent: [['46110008', AT.H8_story_1240]], gaps: [] });
   });
 
   it('splits a range that reaches the 1,000-hit cap at the oldest second read, across a tie', async () => {
@@ -211,9 +220,22 @@ describe('hackernews source', () => {
     expect(JSON.parse(third.state.cursor!)).toMatchObject({ gaps: [] });
   });
 
-  it('treats a cursor it cannot read, or one for another query, as a first run', async () => {
-    const other = JSON.stringify({ v: 1, query: 'bosch', newest: NOW_S, recent: [], gaps: [] });
-    for (const cursor of ['[1,2', other]) {
+  it('counts the hits it cannot read in its health, with the first reason, and reads the rest', async () => {
+    const { poll, posts, state } = await pass(hnSource({}, `${server.url}/odd`), initialSourceState('hn'), NOW);
+
+    // 46100001 without created_at_i and the Ask HN without objectID are counted; its copy under another id is read.
+    expect(ids(posts)).toEqual(['46100002', '46090004']);
+    const first = 'hit 46100001: created_at_i: Invalid input: expected number, received undefined';
+    expect(poll.rejected).toEqual({ count: 2, first });
+    expect(state).toMatchObject({ rejected: 2, lastRejection: first });
+  });
+
+  it('treats a cursor it cannot read, one for another query or one of the release before, as a first run', async () => {
+    const other = JSON.stringify({ v: 1, for: 'bosch', newest: NOW_S, recent: [], gaps: [] });
+    // The release before cursors named what they are for: a first run, whose posts the store already
+    // holds and does not count again (it keeps the ids each bucket counted).
+    const unnamed = JSON.stringify({ v: 1, query: QUERY, newest: NOW_S, recent: [], gaps: [] });
+    for (const cursor of ['[1,2', other, unnamed]) {
       asked = [];
       const { posts } = await pass(hnSource(), { ...initialSourceState('hn'), cursor }, NOW);
       expect(posts).toHaveLength(7);
@@ -224,7 +246,7 @@ describe('hackernews source', () => {
   it('yields nothing for a query with no hits, and starts from the horizon again next time', async () => {
     const { posts, state } = await pass(hnSource({}, server.url, 'nothing matches this'), initialSourceState('hn'), NOW);
     expect(posts).toEqual([]);
-    expect(JSON.parse(state.cursor!)).toEqual({ v: 1, query: 'nothing matches this', newest: null, recent: [], gaps: [] });
+    expect(JSON.parse(state.cursor!)).toEqual({ v: 1, for: 'nothing matches this', newest: null, recent: [], gaps: [] });
   });
 
   it('says to check baseUrl on a 403 and on a 404', async () => {
