@@ -25,6 +25,8 @@ export interface ChartSpec {
   onAlert: (alert: Alert) => void;
   /** Fixed y range (net sentiment is −1..+1); default fits the data. */
   yRange?: [number, number];
+  /** Dots on every value, for series with gaps (a lone hour between gaps has no line to show it). */
+  points?: boolean;
 }
 
 const alertLabel = (alert: Alert) => `${alert.topicName}: ${alert.count} petition mentions, ${formatLocal(alert.windowStart)}`;
@@ -58,7 +60,7 @@ export function renderChart(spec: ChartSpec): { element: HTMLElement; draw: () =
             stroke: PALETTE[i % PALETTE.length]!,
             dash: DASHES[Math.floor(i / PALETTE.length) % DASHES.length]!,
             width: 2,
-            points: { show: grid.times.length <= 60 },
+            points: { show: spec.points || grid.times.length <= 60, size: 4 },
             value: (_u: uPlot, v: number | null) => (v === null ? '—' : spec.format(v)),
           })),
         ],

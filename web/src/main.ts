@@ -147,7 +147,7 @@ function drawCharts(buckets: TrendBucket[], alerts: Alert[]): void {
   const specs: [HTMLElement, ChartSpec][] = [
     [sections.volume, { ...common, caption: `Posts per ${per}, by ${by}`, value: (b) => b.posts, format: (v) => String(Math.round(v * 100) / 100) }],
     [sections.petition, { ...common, caption: `Petition mentions per ${per}, by ${by}`, value: (b) => b.petitionMentions, format: (v) => String(Math.round(v * 100) / 100) }],
-    [sections.sentiment, { ...common, alerts: [], caption: `Net sentiment per ${per}, by ${by}`, value: netSentiment, format: (v) => `${v > 0 ? '+' : ''}${v.toFixed(2)}`, yRange: [-1, 1] }],
+    [sections.sentiment, { ...common, alerts: [], caption: `Net sentiment per ${per}, by ${by}`, value: netSentiment, format: (v) => `${v > 0 ? '+' : ''}${v.toFixed(2)}`, yRange: [-1, 1], points: true }],
   ];
   if (grid.series.length === 0) {
     charts = [];

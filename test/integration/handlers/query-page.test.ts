@@ -28,13 +28,15 @@ describe('query handler with the page bundled (public stack)', () => {
     expect(script.body).toBe(await readFile(join(LOCAL_PAGE_DIR, 'app.js'), 'utf8'));
   });
 
-  it('answers 404 with no file for any other path, and does not serve the page to a POST', async () => {
+  it('answers 404 with no file for any other path, and 405 to a write on the page', async () => {
     for (const path of ['/../package.json', '/index.html', '/page/app.js', '/fanpulse.config.json']) {
       const response = await publicFunction(apiEvent(path), lambdaContext('query'));
       expect(response.statusCode, path).toBe(404);
       expect(JSON.parse(response.body!)).toHaveProperty('error');
     }
-    expect((await publicFunction(apiEvent('/', {}, 'POST'), lambdaContext('query'))).statusCode).toBe(404);
+    const write = await publicFunction(apiEvent('/', {}, 'POST'), lambdaContext('query'));
+    expect(write.statusCode).toBe(405);
+    expect(write.headers?.allow).toBe('GET');
   });
 
   it('has no page when the stack is IAM-authorised (no FANPULSE_PAGE_DIR)', async () => {
