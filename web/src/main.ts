@@ -34,6 +34,8 @@ const sections = {
 
 let view: View = readView(location.search);
 let config: MonitorConfig = { topics: [], sources: [] };
+/** Settles once the config's topics and sources are in (asked for alongside the first data, not before it). */
+let configReady: Promise<void> = Promise.resolve();
 /** The buckets on screen: what "Download CSV" saves. */
 let shown: TrendBucket[] = [];
 let charts: { destroy: () => void }[] = [];
@@ -165,7 +167,7 @@ function drawCharts(buckets: TrendBucket[], alerts: Alert[]): void {
 
 async function loadPosts(cursor: string | null = null): Promise<void> {
   const filter = postsFilter === 'petition' ? { petition: true } : postsFilter ? { label: postsFilter } : {};
-  const page = await api.posts({ ...apiRange(view), topic: view.topic, source: view.source, ...filter, limit: POSTS_PER_PAGE, cursor });
+  const [page] = await Promise.all([api.posts({ ...apiRange(view), topic: view.topic, source: view.source, ...filter, limit: POSTS_PER_PAGE, cursor }), configReady]);
   const box = sections.posts.querySelector<HTMLElement>('.post-results')!;
   if (!cursor) box.replaceChildren();
   box.querySelector('.more')?.remove();
@@ -199,11 +201,11 @@ async function load(): Promise<void> {
   const range = apiRange(view);
   const base = { ...range, bucket: view.bucket, topic: view.topic };
   const trends = api.trends({ ...base, source: view.source });
-  const split = view.split ? Promise.all(splitSources().map((source) => api.trends({ ...base, source }))).then((all) => all.flat()) : null;
-  const alerts = api.alerts(range).then(alertsInView);
+  const split = view.split ? configReady.then(() => Promise.all(splitSources().map((source) => api.trends({ ...base, source })))).then((all) => all.flat()) : null;
+  const alerts = Promise.all([api.alerts(range), configReady]).then(([list]) => alertsInView(list));
   const tasks = [
     (async () => {
-      const [main, perSource, inView] = await Promise.all([trends, split, alerts.catch(() => [] as Alert[])]);
+      const [main, perSource, inView] = await Promise.all([trends, split, alerts.catch(() => [] as Alert[]), configReady]);
       if (mine !== generation) return;
       shown = perSource ?? main;
       preserving(() => {
@@ -256,13 +258,15 @@ document.addEventListener('visibilitychange', () => {
 });
 
 async function start(): Promise<void> {
-  try {
-    config = await api.config();
-  } catch (e) {
-    setStatus(e instanceof Error ? e.message : String(e));
-  }
-  fillOptions();
   syncForm();
+  configReady = api.config().then(
+    (loaded) => {
+      config = loaded;
+      fillOptions();
+      syncForm();
+    },
+    (e: unknown) => void setStatus(e instanceof Error ? e.message : String(e)),
+  );
   await load();
 }
 
