@@ -69,6 +69,8 @@ const lambdaEnvSchema = z.object({
 const pollEnvSchema = lambdaEnvSchema
   .extend({
     FANPULSE_TOPIC_ARN: required('the SNS topic alerts are published to'),
+    /** The public dashboard's address (publicApi=true): alert e-mails link to it. */
+    FANPULSE_PAGE_URL: endpoint,
     SNS_ENDPOINT: endpoint,
     ...redditCredentials,
   })
