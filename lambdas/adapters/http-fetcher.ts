@@ -32,6 +32,11 @@ export const DEFAULT_ACCEPT =
 const ACCEPT_ENCODING = 'gzip, deflate, br';
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const RETRY_AFTER_STATUSES = new Set([429, 503]);
+/** How much of an error answer is kept: enough for an API's own error name and message (XRPC's {error, message}, YouTube's reasons). */
+const ERROR_BODY_BYTES = 16_384;
+
+/** What a POST sends; null for a GET. */
+type PostBody = { body?: URLSearchParams | string; contentType?: string } | null;
 
 /** What one hop answered: a finished response, or where to go next. */
 type HopResult = { kind: 'done'; response: FetchResponse } | { kind: 'redirect'; status: number; location: string };
@@ -57,15 +62,16 @@ export function createHttpFetcher(options: HttpFetcherOptions): Fetcher {
   }
 
   async function getFollowingRedirects(request: FetchRequest): Promise<FetchResponse> {
-    const headers = requestHeaders(request, options.userAgent);
+    const post = postBody(request);
+    const headers = requestHeaders(request, options.userAgent, post);
     let url = parseStartUrl(request.url);
     for (let redirects = 0; ; redirects += 1) {
       const current = url;
       // One slot per hop: a redirect to another host must not hold this host's slot while it waits.
-      const hop = await limiter.run(current.host, () => fetchHop(current, headers, request.form));
+      const hop = await limiter.run(current.host, () => fetchHop(current, headers, post));
       if (hop.kind === 'done') return hop.response;
-      if (request.form) {
-        throw new FetchError('http-status', `HTTP ${hop.status} redirect in answer to a form POST to ${current.href}`, { status: hop.status, url: current.href });
+      if (post) {
+        throw new FetchError('http-status', `HTTP ${hop.status} redirect in answer to a POST to ${current.href}`, { status: hop.status, url: current.href });
       }
       if (redirects >= maxRedirects) {
         throw new FetchError(
@@ -78,7 +84,7 @@ export function createHttpFetcher(options: HttpFetcherOptions): Fetcher {
     }
   }
 
-  async function fetchHop(url: URL, headers: Record<string, string>, form?: Record<string, string>): Promise<HopResult> {
+  async function fetchHop(url: URL, headers: Record<string, string>, post: PostBody): Promise<HopResult> {
     const controller = new AbortController();
     let timedOut = false;
     // One timer for headers and body together: a server that drips bytes is cut off like one that never answers.
@@ -91,7 +97,7 @@ export function createHttpFetcher(options: HttpFetcherOptions): Fetcher {
         headers,
         redirect: 'manual',
         signal: controller.signal,
-        ...(form ? { method: 'POST', body: new URLSearchParams(form) } : {}),
+        ...(post ? { method: 'POST', body: post.body } : {}),
       });
       const { status } = response;
 
@@ -111,8 +117,7 @@ export function createHttpFetcher(options: HttpFetcherOptions): Fetcher {
         return { kind: 'done', response: { notModified: true, url: url.href } };
       }
       if (status < 200 || status > 299) {
-        await discardBody(response);
-        throw statusError(response, url);
+        throw statusError(response, url, await readErrorBody(response));
       }
 
       // Content-Length counts the bytes on the wire (compressed, if encoded); more than the cap is refused
@@ -163,12 +168,19 @@ export function createHttpFetcher(options: HttpFetcherOptions): Fetcher {
   };
 }
 
-function requestHeaders(request: FetchRequest, userAgent: string): Record<string, string> {
+function postBody(request: FetchRequest): PostBody {
+  if (request.form) return { body: new URLSearchParams(request.form) };
+  if (request.json !== undefined) return { body: JSON.stringify(request.json), contentType: 'application/json' };
+  return request.method === 'POST' ? {} : null;
+}
+
+function requestHeaders(request: FetchRequest, userAgent: string, post: PostBody): Record<string, string> {
   const headers: Record<string, string> = {
     'User-Agent': userAgent,
     Accept: request.accept ?? DEFAULT_ACCEPT,
     'Accept-Encoding': ACCEPT_ENCODING,
   };
+  if (post?.contentType) headers['Content-Type'] = post.contentType;
   if (request.etag) headers['If-None-Match'] = request.etag;
   if (request.lastModified) headers['If-Modified-Since'] = request.lastModified;
   return { ...headers, ...request.headers };
@@ -228,6 +240,28 @@ async function readCapped(response: Response, url: URL, maxBytes: number, contro
   return Buffer.concat(chunks, total);
 }
 
+/** The start of an error answer, as text; what is past ERROR_BODY_BYTES is not read. Undefined when empty or unreadable. */
+async function readErrorBody(response: Response): Promise<string | undefined> {
+  if (!response.body) return undefined;
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    while (total < ERROR_BODY_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      total += value.byteLength;
+    }
+  } catch {
+    // A body cut off mid-way still leaves the status to report.
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  const text = Buffer.concat(chunks).subarray(0, ERROR_BODY_BYTES).toString('utf8');
+  return text === '' ? undefined : text;
+}
+
 async function discardBody(response: Response): Promise<void> {
   await response.body?.cancel().catch(() => undefined);
 }
@@ -236,12 +270,13 @@ function tooLarge(url: URL, what: string, maxBytes: number): FetchError {
   return new FetchError('too-large', `response from ${url.href} ${what} than the ${maxBytes}-byte limit`, { url: url.href });
 }
 
-function statusError(response: Response, url: URL): FetchError {
+function statusError(response: Response, url: URL, body: string | undefined): FetchError {
   const { status } = response;
   const reason = response.statusText || STATUS_CODES[status] || '';
   const retryAfterMs = RETRY_AFTER_STATUSES.has(status) ? parseRetryAfter(response.headers.get('retry-after'), Date.now()) : undefined;
   const details: FetchError['details'] = { status, url: url.href };
   if (retryAfterMs !== undefined) details.retryAfterMs = retryAfterMs;
+  if (body !== undefined) details.body = body;
   const later = retryAfterMs === undefined ? '' : ` (retry after ${Math.ceil(retryAfterMs / 1000)} s)`;
   return new FetchError('http-status', `HTTP ${status}${reason ? ` ${reason}` : ''} from ${url.href}${later}`, details);
 }

@@ -17,6 +17,8 @@ const EXAMPLES: Record<Exclude<SourceType, 'rss'>, string> = {
 
 /** Hosts that name the platform itself: a URL on any other host is a mirror or a local server. */
 const BLUESKY_SITES = /(^|\.)bsky\.app$/i;
+// Reddit's own hosts: the source picks the right one itself (oauth.reddit.com with credentials).
+const REDDIT_SITES = /(^|\.)reddit\.com$/i;
 const YOUTUBE_SITES = /(^|\.)(youtube\.com|youtu\.be)$/i;
 
 function asUrl(target: string): URL | null {
@@ -35,8 +37,9 @@ function fields(type: Exclude<SourceType, 'rss'>, target: string): Record<string
     case 'reddit': {
       if (!url) return /^(r\/)?[A-Za-z0-9_]{2,21}$/.test(target) ? { subreddit: target } : { search: target };
       const search = url.searchParams.get('q');
-      if (path[0] === 'r' && path[1]) return { subreddit: path[1], baseUrl: url.origin };
-      return search ? { search, baseUrl: url.origin } : null;
+      const mirror = REDDIT_SITES.test(url.hostname) ? {} : { baseUrl: url.origin };
+      if (path[0] === 'r' && path[1]) return { subreddit: path[1], ...mirror };
+      return search ? { search, ...mirror } : null;
     }
     case 'mastodon':
       return url && path[0] === 'tags' && path[1] ? { instance: url.origin, tag: decodeURIComponent(path[1]) } : null;

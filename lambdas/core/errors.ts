@@ -26,7 +26,8 @@ export class FetchError extends FanpulseError {
   constructor(
     readonly kind: FetchFailureKind,
     message: string,
-    readonly details: { status?: number; retryAfterMs?: number; url?: string } = {},
+    /** `body`: the start of an error answer (an API's own error name and message, e.g. XRPC's {error, message}). */
+    readonly details: { status?: number; retryAfterMs?: number; url?: string; body?: string } = {},
     options?: { cause?: unknown },
   ) {
     super(message, options);

@@ -16,6 +16,10 @@ export interface FetchRequest {
   headers?: Record<string, string>;
   /** A form POST instead of a GET (OAuth token requests); never redirected. */
   form?: Record<string, string>;
+  /** A POST with this JSON body instead of a GET (XRPC procedures such as a Bluesky login); never redirected. */
+  json?: unknown;
+  /** 'POST' without `form` or `json`: a POST with no body (an XRPC procedure without input). @default 'GET' */
+  method?: 'GET' | 'POST';
 }
 
 export type FetchResponse =

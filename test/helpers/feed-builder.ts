@@ -9,7 +9,7 @@ export interface FeedEntry {
   description?: string;
 }
 
-const escapeXml = (value: string) =>
+export const escapeXml = (value: string) =>
   value.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 
 export function rssFeed(title: string, entries: readonly FeedEntry[]): string {

@@ -23,7 +23,7 @@ import type { AlertSink, Store } from '../../lambdas/core/ports.ts';
 import { runPass, type PassReport } from '../../lambdas/core/pipeline.ts';
 import { readTrends } from '../../lambdas/query/read.ts';
 import { startTestDynamo, type TestDynamo } from '../helpers/dynamo.ts';
-import { rssFeed } from '../helpers/feed-builder.ts';
+import { escapeXml, rssFeed } from '../helpers/feed-builder.ts';
 import { startTestServer, type TestServer } from '../helpers/http-server.ts';
 
 const NOW = new Date('2026-11-20T12:20:00Z');
@@ -125,46 +125,34 @@ const byId = (source: SourceId, id: number) => ITEMS.find((i) => i.source === so
 /** Query strings of the requests made, by path, to check the paging parameters each pass sent. */
 let requestLog: { path: string; params: URLSearchParams }[] = [];
 
-// Reddit: a Listing, newest first; this server gives at most 2 things a page (Reddit may give fewer than
-// `limit`), so the first pass pages with `after`.
+// Reddit without credentials: the public .rss listings, Atom in Reddit's entry template (see
+// test/fixtures/reddit/README.md), newest first; this server gives at most 2 entries a page (Reddit may
+// give fewer than `limit`) and pages with `after`, so the first pass pages until an empty page.
 const reddit36 = (n: number) => `a${String(n).padStart(2, '0')}`;
-function redditThing(item: Item) {
-  const fullId = item.kind === 'post' ? reddit36(item.id) : `c${String(item.id).padStart(2, '0')}`;
-  const created_utc = seconds(item.at);
+const redditTime = (iso: string) => iso.replace('.000Z', '+00:00');
+function redditEntry(item: Item): { name: string; xml: string } {
+  const author = item.ignored === 'gone' ? '[deleted]' : item.kind === 'post' ? 'fan_p' : 'fan_c';
+  const md = item.body ? `<!-- SC_OFF --><div class="md"><p>${escapeXml(item.body)}</p></div><!-- SC_ON -->` : '';
+  const person = `<author><name>/u/${author}</name><uri>https://www.reddit.com/user/${author}</uri></author><category term="BoschLegacy" label="r/BoschLegacy"/>`;
   if (item.kind === 'comment') {
-    return {
-      kind: 't1',
-      data: { id: fullId, name: `t1_${fullId}`, permalink: `/r/BoschLegacy/comments/a01/thread/${fullId}/`, created_utc, author: 'fan_c', body: item.body, body_html: null, link_title: item.title, subreddit: 'BoschLegacy' },
-    };
+    const id = `c${String(item.id).padStart(2, '0')}`;
+    const permalink = `https://www.reddit.com/r/BoschLegacy/comments/a01/thread/${id}/`;
+    const xml = `<entry>${person}<content type="html">${escapeXml(md)}</content><id>t1_${id}</id><link href="${permalink}"/><updated>${redditTime(item.at)}</updated><title>/u/${author} on ${escapeXml(item.title)}</title></entry>`;
+    return { name: `t1_${id}`, xml };
   }
-  const gone = item.ignored === 'gone';
-  const permalink = `/r/BoschLegacy/comments/${fullId}/thread/`;
-  return {
-    kind: 't3',
-    data: {
-      id: fullId,
-      name: `t3_${fullId}`,
-      permalink,
-      created_utc,
-      author: gone ? '[deleted]' : 'fan_p',
-      title: item.title,
-      selftext: item.body,
-      selftext_html: null,
-      is_self: item.article === undefined,
-      url: item.article ?? `https://www.reddit.com${permalink}`,
-      removed_by_category: gone ? 'deleted' : null,
-      subreddit: 'BoschLegacy',
-    },
-  };
+  const id = reddit36(item.id);
+  const permalink = `https://www.reddit.com/r/BoschLegacy/comments/${id}/thread/`;
+  const trailer = ` &#32; submitted by &#32; <a href="https://www.reddit.com/user/${author}"> /u/${author} </a> <br/> <span><a href="${escapeXml(item.article ?? permalink)}">[link]</a></span> &#32; <span><a href="${permalink}">[comments]</a></span>`;
+  const xml = `<entry>${person}<content type="html">${escapeXml(md + trailer)}</content><id>t3_${id}</id><link href="${permalink}" /><updated>${redditTime(item.at)}</updated><published>${redditTime(item.at)}</published><title>${escapeXml(item.title)}</title></entry>`;
+  return { name: `t3_${id}`, xml };
 }
-function redditListing(req: IncomingMessage, kind: Item['kind']) {
+function redditListing(req: IncomingMessage, kind: Item['kind']): string {
   const params = query(req);
-  const things = newestFirst(served('reddit', kind)).map(redditThing);
+  const entries = newestFirst(served('reddit', kind)).map(redditEntry);
   const after = params.get('after');
-  const start = after === null ? 0 : things.findIndex((t) => t.data.name === after) + 1;
-  const page = things.slice(start, start + Math.min(2, Number(params.get('limit') ?? 25)));
-  const more = start + page.length < things.length;
-  return { kind: 'Listing', data: { after: more ? page.at(-1)!.data.name : null, before: null, dist: page.length, children: page } };
+  const start = after === null ? 0 : entries.findIndex((e) => e.name === after) + 1;
+  const page = entries.slice(start, start + Math.min(2, Number(params.get('limit') ?? 25)));
+  return `<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom" xmlns:media="http://search.yahoo.com/mrss/"><title>BoschLegacy</title>${page.map((e) => e.xml).join('')}</feed>`;
 }
 
 // Mastodon: status ids are decimal snowflakes (same length here), newest first.
@@ -301,8 +289,12 @@ beforeAll(async () => {
     if (req.headers['if-none-match'] === etag) return res.writeHead(304).end();
     res.writeHead(200, { 'content-type': 'application/rss+xml', etag }).end(rssBody());
   });
-  server.route('/r/BoschLegacy/new.json', logged((req) => redditListing(req, 'post')));
-  server.route('/r/BoschLegacy/comments.json', logged((req) => redditListing(req, 'comment')));
+  const atom = (kind: Item['kind']) => (req: IncomingMessage, res: ServerResponse) => {
+    requestLog.push({ path: new URL(req.url ?? '/', 'http://x').pathname, params: query(req) });
+    res.writeHead(200, { 'content-type': 'application/atom+xml; charset=UTF-8' }).end(redditListing(req, kind));
+  };
+  server.route('/r/BoschLegacy/new/.rss', atom('post'));
+  server.route('/r/BoschLegacy/comments/.rss', atom('comment'));
   server.route('/api/v1/timelines/tag/SaveBoschLegacy', logged(mastodonTimeline));
   server.route('/posts.json', logged(discoursePosts));
   server.route('/api/v3/post/list', logged((req) => lemmyList(req, 'post')));
@@ -396,8 +388,9 @@ describe('a pass over every source type', () => {
     phase = 1;
     const first = await pass(NOW);
     expect(first.sources.map((s) => [s.sourceId, s.status])).toEqual(cfg.sources.map((s) => [s.id, 'ok']));
-    // Paging reached every page: reddit `after`, mastodon back with `max_id`, discourse `before`.
-    expect(paramsOf('/r/BoschLegacy/new.json').map((p) => p['after'] ?? null)).toEqual([null, 't3_a02']);
+    // Paging reached every page: reddit `after` (Atom does not say a listing ended: until an empty page),
+    // mastodon back with `max_id`, discourse `before`.
+    expect(paramsOf('/r/BoschLegacy/new/.rss').map((p) => p['after'] ?? null)).toEqual([null, 't3_a02', 't3_a01']);
     expect(paramsOf('/api/v1/timelines/tag/SaveBoschLegacy').map((p) => p['max_id'] ?? null)).toEqual([null, snowflake(101)]);
     expect(paramsOf('/posts.json').map((p) => p['before'] ?? null)).toEqual([null, '503', '501']);
 
@@ -418,7 +411,7 @@ describe('a pass over every source type', () => {
     expect(second.sources.map((s) => [s.sourceId, s.status])).toEqual(cfg.sources.map((s) => [s.id, 'ok']));
     // Each API was asked only for what is new.
     expect(paramsOf('/api/v1/timelines/tag/SaveBoschLegacy')).toEqual([{ limit: '40', min_id: snowflake(103) }]);
-    expect(paramsOf('/r/BoschLegacy/new.json').map((p) => p['after'] ?? null)).toEqual([null]);
+    expect(paramsOf('/r/BoschLegacy/new/.rss').map((p) => p['after'] ?? null)).toEqual([null]);
     expect(paramsOf('/posts.json').map((p) => p['before'] ?? null)).toEqual([null]);
     expect(paramsOf('/api/v3/post/list').map((p) => p['page'])).toEqual(['1']);
     expect(paramsOf('/api/v1/search_by_date').map((p) => p['numericFilters'])).toEqual([

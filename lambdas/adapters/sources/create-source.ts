@@ -9,9 +9,9 @@ import { createMemorySessions } from './api/sessions.ts';
 import { createBlueskySource } from './bluesky/index.ts';
 import { createDiscourseSource } from './discourse.ts';
 import { createHackerNewsSource } from './hackernews.ts';
-import { createLemmySource } from './lemmy.ts';
-import { createMastodonSource } from './mastodon.ts';
-import { createRedditSource } from './reddit.ts';
+import { createLemmySource } from './lemmy/index.ts';
+import { createMastodonSource } from './mastodon/index.ts';
+import { createRedditSource } from './reddit/index.ts';
 import { createRssSource } from './rss.ts';
 import { createYoutubeSource } from './youtube/index.ts';
 
@@ -30,7 +30,7 @@ export function createSource(config: SourceConfig, fetcher: Fetcher, deps: Sourc
     case 'reddit':
       return createRedditSource(config, fetcher, redditCredentialsFrom(credentials));
     case 'mastodon':
-      return createMastodonSource(config, fetcher);
+      return createMastodonSource(config, fetcher, { credentials });
     case 'discourse':
       return createDiscourseSource(config, fetcher);
     case 'lemmy':

@@ -107,6 +107,42 @@ describe('createHttpFetcher', () => {
       expect(body).toBe('grant_type=client_credentials');
     });
 
+    it('posts a JSON body when asked (XRPC procedures such as a Bluesky login)', async () => {
+      let body = '';
+      server.route('/xrpc/com.atproto.server.createSession', (req, res) => {
+        req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ method: req.method, type: req.headers['content-type'] })));
+      });
+
+      const response = await fetcher().get({ url: `${server.url}/xrpc/com.atproto.server.createSession`, json: { identifier: 'fan.bsky.social', password: 'abcd-efgh' } });
+
+      expect(response.notModified === false && JSON.parse(response.body.toString())).toEqual({ method: 'POST', type: 'application/json' });
+      expect(JSON.parse(body)).toEqual({ identifier: 'fan.bsky.social', password: 'abcd-efgh' });
+    });
+
+    it('posts without a body when asked (an XRPC procedure without input)', async () => {
+      let body = '';
+      server.route('/xrpc/com.atproto.server.refreshSession', (req, res) => {
+        req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ method: req.method, type: req.headers['content-type'] ?? null })));
+      });
+
+      const response = await fetcher().get({ url: `${server.url}/xrpc/com.atproto.server.refreshSession`, method: 'POST', headers: { Authorization: 'Bearer r3fresh' } });
+
+      expect(response.notModified === false && JSON.parse(response.body.toString())).toEqual({ method: 'POST', type: null });
+      expect(body).toBe('');
+      expect(seen('/xrpc/com.atproto.server.refreshSession').at(-1)?.headers.authorization).toBe('Bearer r3fresh');
+    });
+
+    it('does not follow a redirect in answer to a POST', async () => {
+      server.route('/moved-login', (_req, res) => res.writeHead(307, { Location: '/elsewhere' }).end());
+
+      const error = await failure(fetcher().get({ url: `${server.url}/moved-login`, json: {} }));
+
+      expect(error.details.status).toBe(307);
+      expect(error.message).toBe(`HTTP 307 redirect in answer to a POST to ${server.url}/moved-login`);
+    });
+
     it('sends a descriptive User-Agent, feed types in Accept and the encodings it can decode', async () => {
       server.route('/headers', (_req, res) => res.writeHead(200).end('ok'));
 
@@ -173,6 +209,24 @@ describe('createHttpFetcher', () => {
       expect(error.kind).toBe('http-status');
       expect(error.details.status).toBe(500);
       expect(error.message).toBe(`HTTP 500 Internal Server Error from ${server.url}/broken`);
+    });
+
+    it("keeps the start of an error answer's body, where APIs name the error", async () => {
+      server.route('/xrpc/app.bsky.feed.searchPosts', (_req, res) =>
+        res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"ExpiredToken","message":"Token has expired"}'),
+      );
+      const reason = JSON.stringify({ error: { code: 403, message: 'quota', errors: [{ reason: 'quotaExceeded', domain: 'youtube.quota' }] } });
+      server.route('/refused', (_req, res) => res.writeHead(403, { 'Content-Type': 'application/json' }).end(reason));
+      server.route('/chatty', (_req, res) => res.writeHead(502).end('x'.repeat(100_000)));
+
+      const expired = await failure(fetcher().get({ url: `${server.url}/xrpc/app.bsky.feed.searchPosts` }));
+      const refused = await failure(fetcher().get({ url: `${server.url}/refused` }));
+      const chatty = await failure(fetcher().get({ url: `${server.url}/chatty` }));
+
+      expect(expired.details).toEqual({ status: 400, url: `${server.url}/xrpc/app.bsky.feed.searchPosts`, body: '{"error":"ExpiredToken","message":"Token has expired"}' });
+      expect(refused.details).toMatchObject({ status: 403, body: reason });
+      // Only the first 16 KiB of a long error page is read.
+      expect(chatty.details.body).toBe('x'.repeat(16_384));
     });
 
     it('reports a 404 as an HTTP status failure', async () => {

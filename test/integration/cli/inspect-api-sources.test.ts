@@ -24,8 +24,9 @@ function firstThenEmpty(server: TestServer, path: string, first: string, empty: 
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
-  firstThenEmpty(server, '/r/BoschLegacy/new.json', fixture('reddit/new-latest.json'), fixture('reddit/empty.json'));
-  firstThenEmpty(server, '/r/BoschLegacy/comments.json', fixture('reddit/comments-latest.json'), fixture('reddit/empty.json'));
+  // Without REDDIT_CLIENT_ID/SECRET in the environment, reddit reads the public .rss (Atom) listings.
+  firstThenEmpty(server, '/r/BoschLegacy/new/.rss', fixture('reddit/new-latest.xml'), fixture('reddit/empty.xml'));
+  firstThenEmpty(server, '/r/BoschLegacy/comments/.rss', fixture('reddit/comments-latest.xml'), fixture('reddit/empty.xml'));
   firstThenEmpty(server, '/api/v1/timelines/tag/SaveBoschLegacy', fixture('mastodon/tag-page1.json'), '[]');
   firstThenEmpty(server, '/api/v1/search_by_date', fixture('hackernews/search_by_date.json'), '{"hits":[],"nbHits":0,"page":0,"nbPages":0,"hitsPerPage":100}');
   firstThenEmpty(server, '/posts.json', fixture('discourse/posts.json'), '{"latest_posts":[]}');
@@ -46,7 +47,9 @@ describe('fanpulse inspect --type', () => {
   ];
 
   it.each(targets)('%s: prints what a first poll would read, with links, topics and sentiment', async (type, target) => {
-    const result = await runCli(['inspect', '--type', type, target(server.url), '--format', 'json', '--config', VALID_CONFIG, '--now', NOW]);
+    // Keys the machine may have set would switch reddit to OAuth, which this server does not answer.
+    const env = { REDDIT_CLIENT_ID: undefined, REDDIT_CLIENT_SECRET: undefined };
+    const result = await runCli(['inspect', '--type', type, target(server.url), '--format', 'json', '--config', VALID_CONFIG, '--now', NOW], { env });
     expect(result.code, result.stderr).toBe(0);
     const rows = JSON.parse(result.stdout) as { link: string | null; topics: string[]; label: string }[];
     expect(rows.length).toBeGreaterThan(0);

@@ -212,14 +212,14 @@ describe('fanpulse trends after one pass', () => {
     const result = await cli('trends', '--since', '2d', '--now', NOW);
     expect(result.code).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
-    expect(lines[0]!.split(/\s+/)).toEqual(['topic', 'source', 'bucketStart', 'posts', 'petitionMentions', 'positive', 'negative', 'neutral', 'sentimentMean']);
+    expect(lines[0]!.split(/\s{2,}/)).toEqual(['topic', 'hour (UTC)', 'posts', 'petition', 'positive', 'negative', 'neutral', 'mean sentiment']);
     expect(lines[1]).toMatch(/^-+( +-+)+$/);
     // 8 active bosch-legacy hours and 3 ballard hours of 2 × 49.
-    const rows = lines.slice(2, -1).map((line) => line.split(/\s+/));
+    const rows = lines.slice(2, -1).map((line) => line.split(/\s{2,}/));
     expect(rows).toHaveLength(11);
-    expect(rows).toContainEqual(['bosch-legacy', 'all', '2026-11-20T12:00:00.000Z', '30', '30', '20', '10', '0', '1.00']);
-    expect(rows).toContainEqual(['bosch-legacy', 'all', '2026-11-20T10:00:00.000Z', '2', '0', '0', '1', '1', '-3.00']);
-    expect(rows).toContainEqual(['ballard', 'all', '2026-11-20T09:00:00.000Z', '1', '0', '1', '0', '0', '3.00']);
+    expect(rows).toContainEqual(['bosch-legacy', '2026-11-20 12:00', '30', '30', '20', '10', '0', '1.00']);
+    expect(rows).toContainEqual(['bosch-legacy', '2026-11-20 10:00', '2', '0', '0', '1', '1', '-3.00']);
+    expect(rows).toContainEqual(['ballard', '2026-11-20 09:00', '1', '0', '1', '0', '0', '3.00']);
     expect(lines.at(-1)).toBe('(87 empty hours not shown; use --format json or csv for the full series)');
   });
 });

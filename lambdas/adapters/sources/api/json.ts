@@ -3,7 +3,7 @@
 // to check for this kind of source.
 
 import { FetchError } from '../../../core/errors.ts';
-import type { FetchRequest, Fetcher } from '../../../core/ports.ts';
+import type { FetchRequest, FetchResponse, Fetcher } from '../../../core/ports.ts';
 
 export interface ApiAnswer {
   data: unknown;
@@ -18,10 +18,10 @@ export interface AccessHints {
   notFound: string;
 }
 
-export async function getJson(fetcher: Fetcher, request: FetchRequest, hints: AccessHints): Promise<ApiAnswer> {
-  let response;
+/** A GET through the shared fetcher whose 401/403/404 failures say what to check (`hints`). */
+export async function getWithHints(fetcher: Fetcher, request: FetchRequest, hints: AccessHints): Promise<FetchResponse> {
   try {
-    response = await fetcher.get({ accept: 'application/json', ...request });
+    return await fetcher.get(request);
   } catch (error) {
     const status = error instanceof FetchError ? error.details.status : undefined;
     if (error instanceof FetchError && (status === 401 || status === 403)) {
@@ -32,6 +32,10 @@ export async function getJson(fetcher: Fetcher, request: FetchRequest, hints: Ac
     }
     throw error;
   }
+}
+
+export async function getJson(fetcher: Fetcher, request: FetchRequest, hints: AccessHints): Promise<ApiAnswer> {
+  const response = await getWithHints(fetcher, { accept: 'application/json', ...request }, hints);
   if (response.notModified) return { data: null, headers: {}, url: response.url };
   try {
     return { data: JSON.parse(response.body.toString('utf8')), headers: response.headers, url: response.url };

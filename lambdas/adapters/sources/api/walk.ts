@@ -107,3 +107,15 @@ export async function pollNewestFirst<Item, Token, Mark>(
   const rest = await walk(listing, cursor.pending);
   return { newest, pending: rest.next };
 }
+
+/**
+ * Only the unfinished walk, as far as the budget allows: for an API that reads what is new another
+ * way (Mastodon forward from the newest id with `min_id`). Null when the walk finished.
+ */
+export async function continueWalk<Item, Token, Mark>(
+  listing: NewestFirstListing<Item, Token, Mark>,
+  pending: PendingWalk<Token, Mark>,
+): Promise<PendingWalk<Token, Mark> | null> {
+  if (!canRead(listing.budget)) return pending;
+  return (await walk(listing, pending)).next;
+}

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpFetcher } from '../../../../lambdas/adapters/http-fetcher.ts';
-import { createMastodonSource, type MastodonSourceOptions } from '../../../../lambdas/adapters/sources/mastodon.ts';
+import { createMastodonSource, type MastodonSourceOptions } from '../../../../lambdas/adapters/sources/mastodon/index.ts';
 import { readFeed } from '../../../../lambdas/core/normalise.ts';
 import type { Source } from '../../../../lambdas/core/ports.ts';
 import { afterFailure, initialSourceState, isDeferred } from '../../../../lambdas/core/source-health.ts';
@@ -196,7 +196,15 @@ describe('mastodon source', () => {
     // Page 3 reached a status from 5 October: nothing older is asked for.
     expect(mastodon.requests()).toEqual(['', `max_id=${ID.s7}`, `max_id=${ID.s5}`]);
     for (const hit of mastodon.hits) expect(hit.params.get('limit')).toBe('40');
-    expect(JSON.parse(state.cursor!)).toEqual({ v: 1, for: `${mastodon.url}/tags/saveboschlegacy`, newest: ID.s9, backfill: null });
+    // This instance has no /api/v2/instance (404: before 4.5, or another server): it does not say who
+    // may read its hashtag feeds, which is remembered for a day.
+    expect(JSON.parse(state.cursor!)).toEqual({
+      v: 1,
+      for: `${mastodon.url}/tags/saveboschlegacy`,
+      newest: ID.s9,
+      backfill: null,
+      instance: { checkedAt: NOW.toISOString(), hashtagFeeds: null },
+    });
   });
 
   it('takes a boost as its original seen again: one post with the original id, link, author and time', async () => {
@@ -361,5 +369,133 @@ describe('mastodon source', () => {
     expect(missing.details.status).toBe(404);
     expect(missing.message).toContain(`check "instance" (${mastodon.url}`);
     expect(missing.message).toContain('"tag" (SaveBoschLegacy, without "#")');
+  });
+});
+
+// --- Mastodon 4.5: who may read hashtag feeds, tokens, extra tags, unreadable statuses ---------
+
+/** Serves GET /api/v2/instance with a fixture (Mastodon 4.5's Instance entity); counts the requests. */
+function serveInstance(name: string): { hits: () => number } {
+  let hits = 0;
+  server.route('/api/v2/instance', (_req, res) => {
+    hits += 1;
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(fixture(name));
+  });
+  return { hits: () => hits };
+}
+
+const withToken = (credentials: Record<string, string>, config: { any?: string[]; tokenEnv?: string } = {}): Source =>
+  createMastodonSource({ id: SOURCE_ID, instance: mastodon.url, tag: 'SaveBoschLegacy', ...config }, fetcher, { credentials });
+
+describe('mastodon source on an instance that restricts hashtag feeds', () => {
+  it('says needs-credentials naming MASTODON_TOKEN, without asking for the timeline, when hashtag feeds need a login', async () => {
+    serveInstance('instance-authenticated.json');
+    mastodon.timeline();
+    const error = await failure(source().poll(fresh(), NOW));
+    expect(error.kind).toBe('needs-credentials');
+    expect(error.message).toMatch(/^set MASTODON_TOKEN \(/);
+    expect(error.message).toContain('local posts authenticated, remote posts authenticated');
+    expect(error.message).toContain('read:statuses');
+    expect(mastodon.requests()).toEqual([]);
+    expect(afterFailure(fresh(), error, NOW).health).toBe('needs-credentials');
+
+    // A source that names its own variable is told that one.
+    const named = await failure(withToken({ MASTODON_TOKEN: 'not-this-one' }, { tokenEnv: 'FANDOM_SOCIAL_TOKEN' }).poll(fresh(), NOW));
+    expect(named.message).toMatch(/^set FANDOM_SOCIAL_TOKEN \(/);
+  });
+
+  it('reads with the token as a Bearer header, and checks the instance once a day, not every pass', async () => {
+    const instance = serveInstance('instance-authenticated.json');
+    mastodon.timeline();
+    const from = withToken({ FANDOM_SOCIAL_TOKEN: 'tok-123' }, { tokenEnv: 'FANDOM_SOCIAL_TOKEN' });
+    const first = await pass(from, fresh(), NOW);
+    expect(first.poll.posts).toEqual([S9, S4, S7, S5, S6]);
+    for (const hit of mastodon.hits) expect(hit.headers['authorization']).toBe('Bearer tok-123');
+    expect(first.poll.detail).toBe('reads #SaveBoschLegacy with the token in FANDOM_SOCIAL_TOKEN');
+    expect(JSON.parse(first.state.cursor!)).toMatchObject({ instance: { checkedAt: NOW.toISOString(), hashtagFeeds: { local: 'authenticated', remote: 'authenticated' } } });
+    // The instance endpoint is public: the token goes only to the timeline.
+    expect(server.requests.find((r) => r.path === '/api/v2/instance')?.headers['authorization']).toBeUndefined();
+
+    mastodon.page(`min_id=${ID.s9}`, fixture('tag-newer.json'));
+    const second = await pass(from, first.state, LATER);
+    expect(second.poll.posts).toEqual([N2, S7]);
+    expect(instance.hits()).toBe(1);
+
+    mastodon.page(`min_id=${ID.n2}`, fixture('empty.json'));
+    await pass(from, second.state, new Date('2026-11-21T12:30:00Z'));
+    expect(instance.hits()).toBe(2);
+  });
+
+  it('fails saying hashtag feeds are disabled (not a silent empty list) when only staff may read them', async () => {
+    serveInstance('instance-disabled.json');
+    // What Mastodon answers an anonymous reader of a feed that is not public.
+    mastodon.replyToAll({ status: 401, body: fixture('unauthorized.json') });
+    const error = await failure(source().poll(fresh(), NOW));
+    expect(error.kind).toBe('http-status');
+    expect(error.details.status).toBe(401);
+    expect(error.message).toContain(`hashtag feeds are disabled on ${mastodon.url} (local posts disabled, remote posts disabled): only its staff can read them`);
+    expect(afterFailure(fresh(), error, NOW).health).toBe('failing');
+
+    // With a token the timeline answers an empty list: health says why.
+    mastodon.replyToAll({ body: fixture('empty.json') });
+    const { poll } = await pass(withToken({ MASTODON_TOKEN: 'tok' }), fresh(), NOW);
+    expect(poll.posts).toEqual([]);
+    expect(poll.detail).toContain(`hashtag feeds are disabled on ${mastodon.url}`);
+  });
+
+  it('says when the instance shows only its own posts in hashtag feeds', async () => {
+    serveInstance('instance-remote-disabled.json');
+    mastodon.timeline();
+    // Remote posts are not public: an anonymous reader is refused outright.
+    expect((await failure(source().poll(fresh(), NOW))).kind).toBe('needs-credentials');
+    const { poll } = await pass(withToken({ MASTODON_TOKEN: 'tok' }), fresh(), NOW);
+    expect(poll.detail).toBe(`reads #SaveBoschLegacy with the token in MASTODON_TOKEN; only posts made on ${mastodon.url}: it shows other servers' posts in hashtag feeds only to its staff`);
+  });
+
+  it('reads a public instance without a login, and says so', async () => {
+    serveInstance('instance-public.json');
+    mastodon.timeline();
+    const { poll } = await pass(source(), fresh(), NOW);
+    expect(poll.posts).toEqual([S9, S4, S7, S5, S6]);
+    expect(poll.detail).toBe('reads #SaveBoschLegacy without a login');
+    for (const hit of mastodon.hits) expect(hit.headers['authorization']).toBeUndefined();
+  });
+
+  it('turns a 401 into needs-credentials naming the variable without a token, and into a token hint with one', async () => {
+    // No /api/v2/instance here (an older server): only the 401 tells.
+    mastodon.replyToAll({ status: 401, body: fixture('unauthorized.json') });
+    const anonymous = await failure(source().poll(fresh(), NOW));
+    expect(anonymous.kind).toBe('needs-credentials');
+    expect(anonymous.details.status).toBe(401);
+    expect(anonymous.message).toContain('set MASTODON_TOKEN to an access token with the read:statuses scope');
+
+    const refused = await failure(withToken({ MASTODON_TOKEN: 'expired' }).poll(fresh(), NOW));
+    expect(refused.kind).toBe('http-status');
+    expect(refused.details.status).toBe(401);
+    expect(refused.message).toContain(`${mastodon.url} refused the token in MASTODON_TOKEN: check that it is a current access token of an account there with the read:statuses scope`);
+  });
+});
+
+describe('mastodon source: extra tags and unreadable statuses', () => {
+  it('sends extra tags as any[] and keeps them in what the cursor is for', async () => {
+    mastodon.timeline();
+    const { state } = await pass(withToken({}, { any: ['BoschLegacy', 'Ballard'] }), fresh(), NOW);
+    for (const hit of mastodon.hits) expect(hit.params.getAll('any[]')).toEqual(['BoschLegacy', 'Ballard']);
+    expect(JSON.parse(state.cursor!)).toMatchObject({ for: `${mastodon.url}/tags/saveboschlegacy?any=ballard,boschlegacy` });
+  });
+
+  it('counts a status that fails the Status shape in rejected, with the first reason, and reads the rest', async () => {
+    mastodon.timeline();
+    const from = source();
+    const first = await pass(from, fresh(), NOW);
+    expect(first.poll.rejected).toBeUndefined();
+
+    mastodon.page(`min_id=${ID.s9}`, fixture('tag-unreadable.json'));
+    const second = await pass(from, first.state, LATER);
+    expect(second.poll.posts).toEqual([N2, S7]);
+    expect(second.poll.rejected).toEqual({ count: 1, first: expect.stringMatching(/^status 117648890265600010: created_at: /) });
+    expect(second.state.rejected).toBe(1);
+    // Three entries, fewer than a page: caught up. The unreadable one is not the newest id seen.
+    expect(JSON.parse(second.state.cursor!)).toMatchObject({ newest: ID.n2 });
   });
 });

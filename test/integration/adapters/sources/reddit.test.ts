@@ -15,7 +15,7 @@ import {
   type RedditCredentials,
   type RedditSourceConfig,
   type RedditSourceOptions,
-} from '../../../../lambdas/adapters/sources/reddit.ts';
+} from '../../../../lambdas/adapters/sources/reddit/index.ts';
 import { markdownToPlainText } from '../../../../lambdas/adapters/sources/api/markdown.ts';
 import { readFeed } from '../../../../lambdas/core/normalise.ts';
 import type { SourcePoll } from '../../../../lambdas/core/ports.ts';
@@ -169,16 +169,27 @@ interface Reply {
 
 type Replier = Reply | ((hit: Hit) => Reply);
 
-const NEW = '/r/BoschLegacy/new.json';
-const COMMENTS = '/r/BoschLegacy/comments.json';
-const SEARCH = '/search.json';
+/** The two ways a source reads Reddit: the same listings, as JSON through OAuth or as Atom in public. */
+interface Mode {
+  name: string;
+  credentials: RedditCredentials | undefined;
+  /** Fixture file suffix. */
+  ext: 'json' | 'xml';
+  NEW: string;
+  COMMENTS: string;
+  SEARCH: string;
+}
+
+const OAUTH: Mode = { name: 'OAuth JSON listings', credentials: CREDENTIALS, ext: 'json', NEW: '/r/BoschLegacy/new.json', COMMENTS: '/r/BoschLegacy/comments.json', SEARCH: '/search.json' };
+const RSS: Mode = { name: 'public .rss listings', credentials: undefined, ext: 'xml', NEW: '/r/BoschLegacy/new/.rss', COMMENTS: '/r/BoschLegacy/comments/.rss', SEARCH: '/search.rss' };
+const { NEW, COMMENTS, SEARCH } = OAUTH;
 const TOKEN_PATH = '/api/v1/access_token';
 
 class FakeReddit {
   readonly hits: Hit[] = [];
   private readonly replies = new Map<string, Replier>();
   constructor(private readonly server: TestServer) {
-    for (const path of [NEW, COMMENTS, SEARCH, TOKEN_PATH]) {
+    for (const path of [OAUTH.NEW, OAUTH.COMMENTS, OAUTH.SEARCH, RSS.NEW, RSS.COMMENTS, RSS.SEARCH, TOKEN_PATH]) {
       server.route(path, async (req, res) => {
         const url = new URL(req.url ?? '/', 'http://x');
         let body = '';
@@ -187,9 +198,12 @@ class FakeReddit {
         this.hits.push(hit);
         const replier = this.replies.get(`${url.pathname}?${url.searchParams.get('after') ?? ''}`) ?? this.replies.get(url.pathname);
         const reply = typeof replier === 'function' ? replier(hit) : (replier ?? { status: 500, body: `no reply set for ${req.url}` });
-        res.writeHead(reply.status ?? 200, { 'content-type': 'application/json; charset=UTF-8', ...reply.headers }).end(reply.body);
+        const type = url.pathname.endsWith('.rss') ? 'application/atom+xml; charset=UTF-8' : 'application/json; charset=UTF-8';
+        res.writeHead(reply.status ?? 200, { 'content-type': type, ...reply.headers }).end(reply.body);
       });
     }
+    // Credentials get a token unless a test says otherwise.
+    this.replies.set(TOKEN_PATH, { body: fixture('token.json') });
   }
 
   get url() {
@@ -207,11 +221,13 @@ class FakeReddit {
   }
 
   /** The first pass's listings: three pages of new posts, one of comments. */
-  firstPassListings() {
-    this.page(NEW, 'new-page1.json');
-    this.page(NEW, 'new-page2.json', 't3_1p4x0a6');
-    this.page(NEW, 'new-page3.json', 't3_1p4x0a3');
-    this.page(COMMENTS, 'comments-page1.json');
+  firstPassListings(mode: Mode = OAUTH) {
+    this.page(mode.NEW, `new-page1.${mode.ext}`);
+    this.page(mode.NEW, `new-page2.${mode.ext}`, 't3_1p4x0a6');
+    this.page(mode.NEW, `new-page3.${mode.ext}`, 't3_1p4x0a3');
+    this.page(mode.COMMENTS, `comments-page1.${mode.ext}`);
+    // An Atom listing does not say it ended: the page after the last comment is asked for, and empty.
+    this.page(mode.COMMENTS, `empty.${mode.ext}`, 't1_m9k0c01');
   }
 
   /** Listing requests in order, as "path" or "path after=<fullname>". */
@@ -248,30 +264,37 @@ const subreddit = (overrides: Partial<RedditSourceConfig> = {}): RedditSourceCon
   ...overrides,
 });
 
-
+/** A source reading in `mode`, with a token cache of its own. */
+const sourceIn = (mode: Mode, config: Partial<RedditSourceConfig> = {}, options: RedditSourceOptions = {}) =>
+  createRedditSource(subreddit(config), fetcher, mode.credentials, { tokens: createRedditTokenCache(), ...options });
 
 const fresh = () => initialSourceState(SOURCE_ID);
 const ids = (poll: SourcePoll) => poll.posts.map((p) => p.id);
 
-describe('reddit source, public listings', () => {
+describe.each([OAUTH, RSS])('reddit source, $name', (mode) => {
+  const { NEW, COMMENTS, SEARCH } = mode;
+  /** Only the Atom walk asks for the page after a listing's last thing (and finds it empty). */
+  const atomEnd = (request: string) => (mode === RSS ? [request] : []);
+
   it('reads new posts and new comments down to the 30-day horizon as normalised posts', async () => {
-    reddit.firstPassListings();
-    const { poll } = await pass(createRedditSource(subreddit(), fetcher), fresh(), NOW);
+    reddit.firstPassListings(mode);
+    const { poll } = await pass(sourceIn(mode), fresh(), NOW);
 
     expect(poll.posts).toEqual([A9, A8, A5, A4, A3, A2, C4, C1]);
     expect(poll.changed).toBe(true);
+    expect(poll.rejected).toBeUndefined();
     // Page 3 reached a post older than 30 days (t3_1p4x0a1, 10 October): no page after it is asked for.
-    expect(reddit.listingRequests()).toEqual([NEW, `${NEW} after=t3_1p4x0a6`, `${NEW} after=t3_1p4x0a3`, COMMENTS]);
-    for (const hit of reddit.hits) {
+    expect(reddit.listingRequests()).toEqual([NEW, `${NEW} after=t3_1p4x0a6`, `${NEW} after=t3_1p4x0a3`, COMMENTS, ...atomEnd(`${COMMENTS} after=t1_m9k0c01`)]);
+    for (const hit of reddit.hits.filter((h) => h.method === 'GET')) {
       expect(hit.params.get('limit')).toBe('100');
-      expect(hit.params.get('raw_json')).toBe('1');
-      expect(hit.headers.authorization).toBeUndefined();
+      expect(hit.params.get('raw_json')).toBe(mode === OAUTH ? '1' : null);
+      expect(hit.headers.authorization).toBe(mode === OAUTH ? `bearer ${TOKEN}` : undefined);
     }
   });
 
   it('leaves out deleted and removed posts and comments', async () => {
-    reddit.firstPassListings();
-    const { poll } = await pass(createRedditSource(subreddit(), fetcher), fresh(), NOW);
+    reddit.firstPassListings(mode);
+    const { poll } = await pass(sourceIn(mode), fresh(), NOW);
 
     // Removed by a moderator, deleted by its author; a deleted and a removed comment.
     for (const gone of ['t3_1p4x0a7', 't3_1p4x0a6', 't1_m9k0c03', 't1_m9k0c02']) expect(ids(poll)).not.toContain(gone);
@@ -280,12 +303,12 @@ describe('reddit source, public listings', () => {
   });
 
   it('a second pass reads from the top down to the newest item seen, and only the new items come back', async () => {
-    reddit.firstPassListings();
-    const source = createRedditSource(subreddit(), fetcher);
+    reddit.firstPassListings(mode);
+    const source = sourceIn(mode);
     const first = await pass(source, fresh(), NOW);
 
-    reddit.page(NEW, 'new-latest.json');
-    reddit.page(COMMENTS, 'comments-latest.json');
+    reddit.page(NEW, `new-latest.${mode.ext}`);
+    reddit.page(COMMENTS, `comments-latest.${mode.ext}`);
     reddit.clear();
     const second = await pass(source, first.state, LATER);
 
@@ -300,8 +323,8 @@ describe('reddit source, public listings', () => {
   });
 
   it('catches up over several passes, a bounded number of pages each, reading what is new first', async () => {
-    reddit.firstPassListings();
-    const source = createRedditSource(subreddit({ include: ['posts'] }), fetcher, undefined, { pagesPerPass: 2 });
+    reddit.firstPassListings(mode);
+    const source = sourceIn(mode, { include: ['posts'] }, { pagesPerPass: 2 });
 
     const first = await pass(source, fresh(), NOW);
     expect(first.poll.posts).toEqual([A9, A8, A5, A4, A3]);
@@ -313,7 +336,7 @@ describe('reddit source, public listings', () => {
       streams: { posts: { newest: 't3_1p4x0a9', pending: { after: 't3_1p4x0a3', stopAt: null } } },
     });
 
-    reddit.page(NEW, 'new-latest.json');
+    reddit.page(NEW, `new-latest.${mode.ext}`);
     reddit.clear();
     const second = await pass(source, first.state, LATER);
     // The new posts from the top, then the rest of the catch-up (down to the horizon).
@@ -329,15 +352,17 @@ describe('reddit source, public listings', () => {
 
   it('counts an item once when the listing shifts between two page requests', async () => {
     // A post arrived between the two requests, so page 2 starts with page 1's last post again.
-    reddit.page(NEW, 'new-shifted-page1.json');
-    reddit.page(NEW, 'new-shifted-page2.json', 't3_1p4x0a8');
-    const { poll } = await pass(createRedditSource(subreddit({ include: ['posts'] }), fetcher), fresh(), NOW);
+    reddit.page(NEW, `new-shifted-page1.${mode.ext}`);
+    reddit.page(NEW, `new-shifted-page2.${mode.ext}`, 't3_1p4x0a8');
+    reddit.page(NEW, `empty.${mode.ext}`, 't3_1p4x0a5');
+    const { poll } = await pass(sourceIn(mode, { include: ['posts'] }), fresh(), NOW);
     expect(poll.posts).toEqual([A9, A8, A5]);
   });
 
   it('reads a search across Reddit, and a link post shares its key with the article wherever it was seen', async () => {
-    reddit.page(SEARCH, 'search-page1.json');
-    const source = createRedditSource({ id: SOURCE_ID, search: 'bosch legacy', include: ['posts', 'comments'], baseUrl: reddit.url }, fetcher);
+    reddit.page(SEARCH, `search-page1.${mode.ext}`);
+    reddit.page(SEARCH, `empty.${mode.ext}`, 't3_1p4y6k0');
+    const source = sourceIn(mode, { subreddit: undefined, search: 'bosch legacy' });
     const { poll } = await pass(source, fresh(), NOW);
 
     expect(poll.posts).toEqual([
@@ -364,70 +389,57 @@ describe('reddit source, public listings', () => {
       },
     ]);
     // Search has no comment listing: `include` does not apply.
-    expect(reddit.listingRequests()).toEqual([SEARCH]);
-    const [hit] = reddit.hits;
+    expect(reddit.listingRequests()).toEqual([SEARCH, ...atomEnd(`${SEARCH} after=t3_1p4y6k0`)]);
+    const [hit] = reddit.hits.filter((h) => h.method === 'GET');
     expect(hit!.params.get('q')).toBe('bosch legacy');
     expect(hit!.params.get('sort')).toBe('new');
     expect(hit!.params.get('limit')).toBe('100');
   });
 
   it('stops paging when X-Ratelimit-Remaining runs out, keeps its place, and goes on next pass', async () => {
-    reddit.firstPassListings();
-    reddit.page(NEW, 'new-page1.json', '', { 'x-ratelimit-used': '100', 'x-ratelimit-remaining': '0.0', 'x-ratelimit-reset': '412' });
-    const source = createRedditSource(subreddit(), fetcher);
+    reddit.firstPassListings(mode);
+    reddit.page(NEW, `new-page1.${mode.ext}`, '', { 'x-ratelimit-used': '100', 'x-ratelimit-remaining': '0.0', 'x-ratelimit-reset': '412' });
+    const source = sourceIn(mode);
 
     const first = await pass(source, fresh(), NOW);
     expect(first.poll.posts).toEqual([A9, A8]);
     // Not page 2, and not the comments either: the window is spent.
     expect(reddit.listingRequests()).toEqual([NEW]);
 
-    reddit.page(NEW, 'new-page1.json', '', { 'x-ratelimit-used': '3', 'x-ratelimit-remaining': '97.0', 'x-ratelimit-reset': '590' });
+    reddit.page(NEW, `new-page1.${mode.ext}`, '', { 'x-ratelimit-used': '3', 'x-ratelimit-remaining': '97.0', 'x-ratelimit-reset': '590' });
     reddit.clear();
     const second = await pass(source, first.state, NOW);
     expect(second.poll.posts).toEqual([A5, A4, A3, A2, C4, C1]);
-    expect(reddit.listingRequests()).toEqual([NEW, `${NEW} after=t3_1p4x0a6`, `${NEW} after=t3_1p4x0a3`, COMMENTS]);
+    expect(reddit.listingRequests()).toEqual([NEW, `${NEW} after=t3_1p4x0a6`, `${NEW} after=t3_1p4x0a3`, COMMENTS, ...atomEnd(`${COMMENTS} after=t1_m9k0c01`)]);
   });
 
   it('treats a cursor it cannot read, or one kept for another subreddit, as a first run', async () => {
-    reddit.firstPassListings();
-    const source = createRedditSource(subreddit(), fetcher);
+    reddit.firstPassListings(mode);
+    const source = sourceIn(mode);
     for (const cursor of ['{"v":1,"for":"r/boschlegacy","str', '"t3_1p4x0a9"', JSON.stringify({ v: 1, for: 'r/harrybosch', streams: { posts: { newest: 't3_1p4x0b2', pending: null } } })]) {
       reddit.clear();
       const { poll } = await pass(source, { ...fresh(), cursor }, NOW);
       expect(poll.posts).toEqual([A9, A8, A5, A4, A3, A2, C4, C1]);
-      expect(reddit.listingRequests()).toEqual([NEW, `${NEW} after=t3_1p4x0a6`, `${NEW} after=t3_1p4x0a3`, COMMENTS]);
+      expect(reddit.listingRequests()).toEqual([NEW, `${NEW} after=t3_1p4x0a6`, `${NEW} after=t3_1p4x0a3`, COMMENTS, ...atomEnd(`${COMMENTS} after=t1_m9k0c01`)]);
     }
   });
 
   it('answers an empty listing with no posts, and looks from the top again next pass', async () => {
-    reddit.page(NEW, 'empty.json');
-    reddit.page(COMMENTS, 'empty.json');
-    const source = createRedditSource(subreddit(), fetcher);
+    reddit.page(NEW, `empty.${mode.ext}`);
+    reddit.page(COMMENTS, `empty.${mode.ext}`);
+    const source = sourceIn(mode);
     const first = await pass(source, fresh(), NOW);
     expect(first.poll.posts).toEqual([]);
 
-    reddit.firstPassListings();
+    reddit.firstPassListings(mode);
     reddit.clear();
     const second = await pass(source, first.state, NOW);
     expect(second.poll.posts).toEqual([A9, A8, A5, A4, A3, A2, C4, C1]);
   });
 
-  it('fails as not-a-feed on malformed JSON and on JSON that is not a listing', async () => {
-    reddit.page(NEW, 'malformed.json');
-    const malformed = await failure(createRedditSource(subreddit(), fetcher).poll(fresh(), NOW));
-    expect(malformed.kind).toBe('not-a-feed');
-    expect(malformed.message).toMatch(/^not JSON from /);
-
-    // A 200 carrying one of Reddit's error bodies instead of a listing.
-    reddit.page(NEW, 'forbidden-private.json');
-    const notListing = await failure(createRedditSource(subreddit(), fetcher).poll(fresh(), NOW));
-    expect(notListing.kind).toBe('not-a-feed');
-    expect(notListing.message).toContain('not a Reddit listing');
-  });
-
   it('passes a 429 Retry-After on, so the pass defers the source for that long', async () => {
     reddit.reply(NEW, { status: 429, headers: { 'retry-after': '120' }, body: '{"message": "Too Many Requests", "error": 429}' });
-    const error = await failure(createRedditSource(subreddit(), fetcher).poll(fresh(), NOW));
+    const error = await failure(sourceIn(mode).poll(fresh(), NOW));
     expect(error.details).toMatchObject({ status: 429, retryAfterMs: 120_000 });
 
     const state = afterFailure(fresh(), error, NOW);
@@ -436,30 +448,183 @@ describe('reddit source, public listings', () => {
     expect(isDeferred(state, new Date('2026-11-20T12:02:00Z'))).toBe(false);
   });
 
+  it("sends a User-Agent in Reddit's required form, with this version, on every request", async () => {
+    reddit.firstPassListings(mode);
+    await sourceIn(mode).poll(fresh(), NOW);
+
+    expect(REDDIT_USER_AGENT).toMatch(/^[a-z]+:[\w.-]+:\d+\.\d+\.\d+ \(by \/u\/[\w-]+\)$/);
+    expect(REDDIT_USER_AGENT).toContain(`:${packageVersion} `);
+    expect(reddit.tokenRequests()).toHaveLength(mode === OAUTH ? 1 : 0);
+    expect(reddit.hits.length).toBe(5);
+    for (const hit of reddit.hits) expect(hit.headers['user-agent']).toBe(REDDIT_USER_AGENT);
+  });
+});
+
+describe('reddit source, JSON answers', () => {
+  it('fails as not-a-feed on malformed JSON and on JSON that is not a listing', async () => {
+    reddit.page(NEW, 'malformed.json');
+    const malformed = await failure(sourceIn(OAUTH).poll(fresh(), NOW));
+    expect(malformed.kind).toBe('not-a-feed');
+    expect(malformed.message).toMatch(/^not JSON from /);
+
+    // A 200 carrying one of Reddit's error bodies instead of a listing.
+    reddit.page(NEW, 'forbidden-private.json');
+    const notListing = await failure(sourceIn(OAUTH).poll(fresh(), NOW));
+    expect(notListing.kind).toBe('not-a-feed');
+    expect(notListing.message).toContain('not a Reddit listing');
+  });
+});
+
+describe('reddit source, public .rss listings', () => {
+  it('says which mode it reads and why, in source health', async () => {
+    reddit.firstPassListings(RSS);
+    const rss = await pass(sourceIn(RSS), fresh(), NOW);
+    expect(rss.poll.detail).toBe(
+      'reads the public .rss listings: REDDIT_CLIENT_ID/REDDIT_CLIENT_SECRET not set (Reddit approves new OAuth apps since Nov 2025)',
+    );
+    reddit.firstPassListings(OAUTH);
+    const oauth = await pass(sourceIn(OAUTH), fresh(), NOW);
+    // The client id's start only: enough to tell apps apart, not the whole id.
+    expect(oauth.poll.detail).toBe('reads the OAuth API as app fp-cli…');
+    expect(oauth.state.detail).toBe('reads the OAuth API as app fp-cli…');
+  });
+
+  it('asks for the top pages conditionally, and a 304 reads as nothing new', async () => {
+    // The top pages carry validators; a request that sends them back gets a 304. Deeper pages carry none.
+    const tops: [string, string, Record<string, string>][] = [
+      [RSS.NEW, 'new-page1.xml', { etag: '"new-v1"', 'last-modified': 'Fri, 20 Nov 2026 11:59:00 GMT' }],
+      [RSS.COMMENTS, 'comments-page1.xml', { etag: '"comments-v1"', 'last-modified': 'Fri, 20 Nov 2026 11:58:00 GMT' }],
+    ];
+    for (const [path, name, headers] of tops) {
+      reddit.reply(path, (hit) => (hit.headers['if-none-match'] === headers.etag ? { status: 304, body: '' } : { body: fixture(name), headers }));
+    }
+    reddit.page(RSS.NEW, 'new-page2.xml', 't3_1p4x0a6');
+    reddit.page(RSS.NEW, 'new-page3.xml', 't3_1p4x0a3');
+    reddit.page(RSS.COMMENTS, 'empty.xml', 't1_m9k0c01');
+    const source = sourceIn(RSS);
+    const first = await pass(source, fresh(), NOW);
+    expect(first.poll.posts).toEqual([A9, A8, A5, A4, A3, A2, C4, C1]);
+    expect(reddit.hits.map((h) => h.headers['if-none-match'] ?? null)).toEqual([null, null, null, null, null]);
+
+    reddit.clear();
+    const second = await pass(source, first.state, LATER);
+    expect(second.poll).toMatchObject({ changed: false, posts: [] });
+    expect(reddit.listingRequests()).toEqual([RSS.NEW, RSS.COMMENTS]);
+    expect(reddit.hits.map((h) => [h.headers['if-none-match'], h.headers['if-modified-since']])).toEqual([
+      ['"new-v1"', 'Fri, 20 Nov 2026 11:59:00 GMT'],
+      ['"comments-v1"', 'Fri, 20 Nov 2026 11:58:00 GMT'],
+    ]);
+    // Nothing moved: the next pass stops at the same posts and asks with the same validators.
+    expect(second.state.cursor).toBe(first.state.cursor);
+
+    // Then something new: a changed top page, read in full.
+    reddit.reply(RSS.NEW, { body: fixture('new-latest.xml'), headers: { etag: '"new-v2"' } });
+    reddit.reply(RSS.COMMENTS, { body: fixture('comments-latest.xml'), headers: { etag: '"comments-v2"' } });
+    reddit.clear();
+    const third = await pass(source, second.state, LATER);
+    expect(third.poll.posts).toEqual([B2, B1, C6, C5]);
+    expect(third.poll.changed).toBe(true);
+    expect(JSON.parse(third.state.cursor!).streams.posts.top).toEqual({ etag: '"new-v2"', lastModified: null });
+  });
+
   it('says what to check on 403 (a private subreddit, anonymous access) and 404 (the name)', async () => {
-    reddit.reply(NEW, { status: 403, body: fixture('forbidden-private.json') });
-    const forbidden = await failure(createRedditSource(subreddit(), fetcher).poll(fresh(), NOW));
+    reddit.reply(RSS.NEW, { status: 403, body: fixture('forbidden-private.json') });
+    const forbidden = await failure(sourceIn(RSS).poll(fresh(), NOW));
     expect(forbidden.details.status).toBe(403);
     expect(forbidden.message).toContain('private or quarantined subreddit');
     expect(forbidden.message).toContain('REDDIT_CLIENT_ID and REDDIT_CLIENT_SECRET');
 
-    reddit.reply(NEW, { status: 404, body: fixture('not-found-banned.json') });
-    const missing = await failure(createRedditSource(subreddit(), fetcher).poll(fresh(), NOW));
+    reddit.reply(RSS.NEW, { status: 404, body: fixture('not-found-banned.json') });
+    const missing = await failure(sourceIn(RSS).poll(fresh(), NOW));
     expect(missing.details.status).toBe(404);
     expect(missing.message).toContain('check the subreddit name "BoschLegacy"');
   });
 
-  it("sends a User-Agent in Reddit's required form, with this version, on every request", async () => {
-    reddit.firstPassListings();
-    reddit.reply(TOKEN_PATH, { body: fixture('token.json') });
-    await createRedditSource(subreddit(), fetcher).poll(fresh(), NOW);
-    await createRedditSource(subreddit(), fetcher, CREDENTIALS, { tokens: createRedditTokenCache() }).poll(fresh(), NOW);
+  it("fails as not-a-feed, saying why, on Reddit's HTML block page instead of a listing", async () => {
+    reddit.reply(RSS.NEW, { body: fixture('blocked.html'), headers: { 'content-type': 'text/html; charset=utf-8' } });
+    const blocked = await failure(sourceIn(RSS).poll(fresh(), NOW));
+    expect(blocked.kind).toBe('not-a-feed');
+    expect(blocked.message).toContain('not a Reddit Atom listing');
+    expect(blocked.message).toContain('Reddit blocks many anonymous clients');
+  });
+});
 
-    expect(REDDIT_USER_AGENT).toMatch(/^[a-z]+:[\w.-]+:\d+\.\d+\.\d+ \(by \/u\/[\w-]+\)$/);
-    expect(REDDIT_USER_AGENT).toContain(`:${packageVersion} `);
-    expect(reddit.tokenRequests()).toHaveLength(1);
-    expect(reddit.hits.length).toBe(9);
-    for (const hit of reddit.hits) expect(hit.headers['user-agent']).toBe(REDDIT_USER_AGENT);
+describe('reddit source, switching between the two modes', () => {
+  it('goes on where the other mode stood: the same posts, none of them twice', async () => {
+    const tokens = createRedditTokenCache();
+    const inMode = (mode: Mode) => createRedditSource(subreddit(), fetcher, mode.credentials, { tokens });
+
+    // Pass 1 without credentials, pass 2 with them (the app was approved), pass 3 without again.
+    reddit.firstPassListings(RSS);
+    const first = await pass(inMode(RSS), fresh(), NOW);
+    expect(first.poll.posts).toEqual([A9, A8, A5, A4, A3, A2, C4, C1]);
+
+    reddit.page(OAUTH.NEW, 'new-latest.json');
+    reddit.page(OAUTH.COMMENTS, 'comments-latest.json');
+    reddit.clear();
+    const second = await pass(inMode(OAUTH), first.state, LATER);
+    expect(second.poll.posts).toEqual([B2, B1, C6, C5]);
+    expect(reddit.listingRequests()).toEqual([OAUTH.NEW, OAUTH.COMMENTS]);
+
+    reddit.page(RSS.NEW, 'new-latest.xml');
+    reddit.page(RSS.COMMENTS, 'comments-latest.xml');
+    reddit.clear();
+    const third = await pass(inMode(RSS), second.state, new Date('2026-11-20T13:15:00Z'));
+    expect(third.poll.posts).toEqual([]);
+    expect(reddit.listingRequests()).toEqual([RSS.NEW, RSS.COMMENTS]);
+  });
+
+  it('continues an unfinished catch-up in the other mode', async () => {
+    reddit.firstPassListings(RSS);
+    reddit.firstPassListings(OAUTH);
+    const first = await pass(sourceIn(RSS, { include: ['posts'] }, { pagesPerPass: 2 }), fresh(), NOW);
+    expect(first.poll.posts).toEqual([A9, A8, A5, A4, A3]);
+
+    reddit.page(OAUTH.NEW, 'new-latest.json');
+    reddit.clear();
+    const second = await pass(sourceIn(OAUTH, { include: ['posts'] }, { pagesPerPass: 2 }), first.state, LATER);
+    expect(second.poll.posts).toEqual([B2, B1, A2]);
+    expect(reddit.listingRequests()).toEqual([OAUTH.NEW, `${OAUTH.NEW} after=t3_1p4x0a3`]);
+  });
+});
+
+describe('reddit source, what it cannot read', () => {
+  it('reads a comment without a permalink with a link made from its subreddit, post and id', async () => {
+    reddit.page(OAUTH.COMMENTS, 'comments-no-permalink.json');
+    const { poll } = await pass(sourceIn(OAUTH, { include: ['comments'] }), fresh(), NOW);
+    const link = 'https://www.reddit.com/r/BoschLegacy/comments/1p4x0a9/_/m9k0c08/';
+    expect(poll.posts).toEqual([
+      {
+        sourceId: SOURCE_ID,
+        id: 't1_m9k0c08',
+        dedupKey: rssKey(link),
+        link,
+        author: 'crate_and_barrel',
+        title: 'Comment on: Sign the petition to save Bosch: Legacy!',
+        text: 'Shared it with my book club, they all signed.',
+        published: '2026-11-20T11:55:00.000Z',
+      },
+    ]);
+    // The reply has neither a permalink nor its post: counted, with why; the "more" stub is not a comment.
+    expect(poll.rejected).toEqual({ count: 1, first: 't1 t1_m9k0c09: data.permalink: no permalink, and no subreddit and link_id to make one from' });
+  });
+
+  it('counts the listing things that fail their shape, with the first reason, and reads the rest', async () => {
+    reddit.page(OAUTH.NEW, 'new-unreadable.json');
+    const json = await pass(sourceIn(OAUTH, { include: ['posts'] }), fresh(), NOW);
+    expect(json.poll.posts).toEqual([A9]);
+    expect(json.poll.rejected?.count).toBe(2);
+    expect(json.poll.rejected?.first).toMatch(/^t3 t3_1p4x0c1: data.created_utc: /);
+    expect(json.state.rejected).toBe(2);
+
+    reddit.page(RSS.NEW, 'new-unreadable.xml');
+    reddit.page(RSS.NEW, 'empty.xml', 't3_1p4x0a9');
+    const rss = await pass(sourceIn(RSS, { include: ['posts'] }), fresh(), NOW);
+    expect(rss.poll.posts).toEqual([A9]);
+    expect(rss.poll.rejected).toEqual({
+      count: 2,
+      first: 'entry https://www.reddit.com/r/BoschLegacy/comments/1p4x0c1/: guid: the entry id is not a post or comment fullname (t3_…, t1_…)',
+    });
   });
 });
 
@@ -582,7 +747,7 @@ describe('redditEndpoints', () => {
 describe('markdownToPlainText', () => {
   it('reads a comment from a mirror that sends markdown only, escaped as without raw_json', async () => {
     reddit.page(COMMENTS, 'comments-mirror.json');
-    const { poll } = await pass(createRedditSource(subreddit({ include: ['comments'] }), fetcher), fresh(), NOW);
+    const { poll } = await pass(sourceIn(OAUTH, { include: ['comments'] }), fresh(), NOW);
     expect(poll.posts.map((p) => p.text)).toEqual(['Sign it here: petition & share everywhere Everybody counts season 4 please']);
   });
 

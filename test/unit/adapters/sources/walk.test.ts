@@ -3,7 +3,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FRESH_WALK, pageBudget, pollNewestFirst, type WalkCursor } from '../../../../lambdas/adapters/sources/api/walk.ts';
+import { continueWalk, FRESH_WALK, pageBudget, pollNewestFirst, type WalkCursor } from '../../../../lambdas/adapters/sources/api/walk.ts';
 
 interface Item {
   id: number;
@@ -92,6 +92,33 @@ describe('pollNewestFirst', () => {
       cursor,
     );
     expect(result).toBe(cursor);
+    expect(taken).toEqual([]);
+  });
+});
+
+describe('continueWalk', () => {
+  const items = Array.from({ length: 10 }, (_, i) => i);
+  const listed = (budget: number, taken: number[]) => ({
+    budget: pageBudget(budget),
+    read: listing(() => items, 3),
+    mark: (item: Item) => item.id,
+    compare: (a: number, b: number) => a - b,
+    beforeHorizon: (item: Item) => item.id < 2,
+    take: (item: Item) => void taken.push(item.id),
+  });
+
+  it('reads on from an unfinished walk only, never from the top, until the horizon', async () => {
+    const taken: number[] = [];
+    // Pages below 7: [6 5 4], [3 2 1]; the second reaches the horizon (1 is not taken).
+    expect(await continueWalk(listed(1, taken), { token: 7, stopAt: null })).toEqual({ token: 4, stopAt: null });
+    expect(await continueWalk(listed(5, taken), { token: 4, stopAt: null })).toBeNull();
+    expect(taken).toEqual([6, 5, 4, 3, 2]);
+  });
+
+  it('reads nothing and keeps the walk when the budget is spent', async () => {
+    const taken: number[] = [];
+    const spent = listed(0, taken);
+    expect(await continueWalk(spent, { token: 7, stopAt: null })).toEqual({ token: 7, stopAt: null });
     expect(taken).toEqual([]);
   });
 });
