@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<{ main: () => Promise<void> }>> = {
   feeds: () => import('./feeds.ts'),
   ingest: () => import('./ingest.ts'),
   'poll-cost': () => import('./poll-cost.ts'),
+  dashboard: () => import('./dashboard.ts'),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

@@ -30,14 +30,16 @@ export class FanpulseStack extends Stack {
     this.storage = new Storage(this, 'Storage', { removalPolicy: settings.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY });
     this.alerting = new Alerting(this, 'Alerting', { emails: settings.alertEmails });
     this.credentials = new Credentials(this, 'Credentials');
+    this.queryApi = new QueryApi(this, 'QueryApi', { table: this.storage.table, configFile: settings.configFile, public: settings.publicApi });
     this.polling = new Polling(this, 'Polling', {
       table: this.storage.table,
       alerting: this.alerting,
       credentials: this.credentials,
       configFile: settings.configFile,
       rate: Duration.minutes(settings.pollRateMinutes),
+      // A public API serves the dashboard: alert e-mails link to the spike on it.
+      pageUrl: settings.publicApi ? this.queryApi.url : undefined,
     });
-    this.queryApi = new QueryApi(this, 'QueryApi', { table: this.storage.table, configFile: settings.configFile, public: settings.publicApi });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       alertTopic: this.alerting.topic,
       pollFunction: this.polling.function,

@@ -10,12 +10,14 @@ import type { SpikeAlert } from '../core/types.ts';
 export interface SnsSinkOptions {
   client: SNSClient;
   topicArn: string;
+  /** The dashboard's address when it is public: each e-mail links the alert's view. */
+  pageUrl?: string | undefined;
 }
 
-export function createSnsSink({ client, topicArn }: SnsSinkOptions): AlertSink {
+export function createSnsSink({ client, topicArn, pageUrl }: SnsSinkOptions): AlertSink {
   return {
     async send(alert: SpikeAlert): Promise<void> {
-      const { subject, body } = formatAlertMessage(alert);
+      const { subject, body } = formatAlertMessage(alert, { pageUrl });
       let messageId: string | undefined;
       try {
         const result = await client.send(

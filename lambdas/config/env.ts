@@ -68,11 +68,15 @@ const lambdaEnvSchema = z.object({
   FANPULSE_CONFIG_FILE: required('the monitor config bundled with the function, e.g. /var/task/fanpulse.config.json'),
   DYNAMODB_ENDPOINT: endpoint,
   AWS_REGION: optional,
+  /** The dashboard page bundled with a public query API (web/dist's files); unset: the API alone. */
+  FANPULSE_PAGE_DIR: optional,
 });
 
 const pollEnvSchema = lambdaEnvSchema
   .extend({
     FANPULSE_TOPIC_ARN: required('the SNS topic alerts are published to'),
+    /** The public dashboard's address (publicApi=true): alert e-mails link to it. */
+    FANPULSE_PAGE_URL: endpoint,
     SNS_ENDPOINT: endpoint,
     /** The stack's credentials secret (its ARN); unset = credentials from the environment only. */
     FANPULSE_SECRET_ARN: optional,

@@ -19,8 +19,20 @@ export const SUBJECT_MAX_LENGTH = 99;
 
 const ELLIPSIS = '...';
 
-export function formatAlertMessage(alert: SpikeAlert): AlertMessage {
-  return { subject: formatSubject(alert), body: formatBody(alert) };
+export interface AlertMessageOptions {
+  /** The dashboard's address (a public deployment's API URL, ending in "/"): the body links the alert's view. */
+  pageUrl?: string | undefined;
+}
+
+export function formatAlertMessage(alert: SpikeAlert, options: AlertMessageOptions = {}): AlertMessage {
+  return { subject: formatSubject(alert), body: formatBody(alert, options.pageUrl) };
+}
+
+/** The dashboard on the alert's topic, from two days before its window to the window's end, by hour. */
+export function alertPageLink(pageUrl: string, alert: Pick<SpikeAlert, 'topic' | 'windowStart' | 'windowEnd'>): string {
+  const since = new Date(Date.parse(alert.windowStart) - 2 * 86_400_000).toISOString();
+  const query = new URLSearchParams({ range: 'custom', since, until: alert.windowEnd, bucket: 'hour', topic: alert.topic });
+  return `${pageUrl}?${query.toString()}`;
 }
 
 function formatSubject(alert: SpikeAlert): string {
@@ -39,7 +51,7 @@ function formatSubject(alert: SpikeAlert): string {
   return whole.slice(0, SUBJECT_MAX_LENGTH - ELLIPSIS.length) + ELLIPSIS;
 }
 
-function formatBody(alert: SpikeAlert): string {
+function formatBody(alert: SpikeAlert, pageUrl: string | undefined): string {
   const window = formatWindow(alert.windowStart, alert.windowEnd);
   const lines: string[] = [
     `${capitalise(kindLabel(alert.kind))} for "${oneLine(alert.topicName)}" (${alert.topic}): ` +
@@ -72,6 +84,7 @@ function formatBody(alert: SpikeAlert): string {
   lines.push(
     '',
     'Look further',
+    ...(pageUrl ? [`  ${alertPageLink(pageUrl, alert)}`] : []),
     `  npx fanpulse trends --topic ${alert.topic} --since 2d`,
     `  npx fanpulse alerts --since 2d`,
     '',

@@ -40,7 +40,7 @@ export async function wirePoll(env: PollEnv): Promise<PollWiring> {
     config,
     store,
     sources: createSources(config, createHttpFetcher(config.poll), { credentials, sessions: store }),
-    sink: createSnsSink({ client: sns, topicArn: env.FANPULSE_TOPIC_ARN }),
+    sink: createSnsSink({ client: sns, topicArn: env.FANPULSE_TOPIC_ARN, pageUrl: env.FANPULSE_PAGE_URL }),
   };
 }
 

@@ -117,8 +117,10 @@ export class HouseFunction extends NodejsFunction {
   }
 }
 
+/** Copies a file into the bundle, making its folder first (the page's files go under page/). */
 function copyCommand(from: string, to: string): string {
-  return process.platform === 'win32' ? `copy /Y "${from}" "${to}"` : `cp "${from}" "${to}"`;
+  const folder = dirname(to);
+  return process.platform === 'win32' ? `(if not exist "${folder}" mkdir "${folder}") && copy /Y "${from}" "${to}"` : `mkdir -p "${folder}" && cp "${from}" "${to}"`;
 }
 
 /**

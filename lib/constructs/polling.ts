@@ -42,6 +42,11 @@ export interface PollingProps {
    */
   readonly rate?: Duration;
   /**
+   * The dashboard's address, linked from every alert e-mail (a public query API's URL).
+   * @default - no link (the IAM-authorised API has no page a mail reader could open)
+   */
+  readonly pageUrl?: string;
+  /**
    * Memory of the poll function, in MB.
    * @default 512
    */
@@ -77,6 +82,7 @@ export class Polling extends Construct {
       environment: {
         FANPULSE_CONFIG_FILE: `${TASK_ROOT}/${BUNDLED_CONFIG}`,
         FANPULSE_TOPIC_ARN: props.alerting.topic.topicArn,
+        ...(props.pageUrl ? { FANPULSE_PAGE_URL: props.pageUrl } : {}),
       },
     });
     useTable(this.function, props.table, 'read-write');

@@ -1,8 +1,11 @@
 // The read-only trends API: an API Gateway HTTP API in front of the query function
 // (lambdas/handlers/query.ts), GET /trends, /posts, /alerts, /sources and /config. IAM-authorised by default (callers
-// sign requests with their AWS credentials); public on request, for dashboards and spreadsheets.
+// sign requests with their AWS credentials); public on request, for dashboards and spreadsheets,
+// and then it also serves the dashboard page (web/dist, bundled with the function) at /.
 // Throttled either way, so a busy or hostile client cannot run up the table's bill.
 
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { CorsHttpMethod, HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -12,10 +15,21 @@ import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { API_PATHS } from '../../lambdas/http/query-api.ts';
+import { LOCAL_PAGE_DIR, PAGE_FILES } from '../../lambdas/http/static-page.ts';
 import { BUNDLED_CONFIG, HouseFunction, TABLE_ACTIONS, TASK_ROOT, useTable } from './node-function.ts';
 
 /** The query function answers the same route table locally (`fanpulse serve`) and here. */
 export const QUERY_PATHS = API_PATHS;
+/** The page's folder inside the function's bundle. */
+const BUNDLED_PAGE = 'page';
+
+/** The built page's files, for the bundle; a clear error when the page was never built. */
+function pageFiles(): Record<string, string> {
+  const files = Object.values(PAGE_FILES).map(({ file }) => file);
+  const missing = files.filter((file) => !existsSync(join(LOCAL_PAGE_DIR, file)));
+  if (missing.length) throw new Error(`publicApi=true serves the dashboard page, which is not built (no ${missing.join(', ')} in ${LOCAL_PAGE_DIR}): run \`npm run build:web\` (npm ci runs it)`);
+  return Object.fromEntries(files.map((file) => [`${BUNDLED_PAGE}/${file}`, join(LOCAL_PAGE_DIR, file)]));
+}
 
 export interface QueryApiProps {
   readonly table: ITable;
@@ -51,11 +65,14 @@ export class QueryApi extends Construct {
 
     this.function = new HouseFunction(this, 'Function', {
       entry: 'lambdas/handlers/query.ts',
-      description: 'fanpulse: the read-only trends API (GET /trends, /alerts, /sources)',
+      description: `fanpulse: the read-only trends API (GET /trends, /posts, /alerts, /sources, /config)${isPublic ? ' and the dashboard page' : ''}`,
       timeout: Duration.seconds(10),
       memorySize: 256,
-      bundledFiles: { [BUNDLED_CONFIG]: props.configFile },
-      environment: { FANPULSE_CONFIG_FILE: `${TASK_ROOT}/${BUNDLED_CONFIG}` },
+      bundledFiles: { [BUNDLED_CONFIG]: props.configFile, ...(isPublic ? pageFiles() : {}) },
+      environment: {
+        FANPULSE_CONFIG_FILE: `${TASK_ROOT}/${BUNDLED_CONFIG}`,
+        ...(isPublic ? { FANPULSE_PAGE_DIR: `${TASK_ROOT}/${BUNDLED_PAGE}` } : {}),
+      },
     });
     useTable(this.function, props.table, 'read');
 
@@ -75,7 +92,9 @@ export class QueryApi extends Construct {
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogs) },
     });
     const integration = new HttpLambdaIntegration('Query', this.function);
-    for (const path of QUERY_PATHS) this.api.addRoutes({ path, methods: [HttpMethod.GET], integration });
+    // The page only where anyone may read: a signed API has no browser to show it to.
+    const paths = [...QUERY_PATHS, ...(isPublic ? Object.keys(PAGE_FILES) : [])];
+    for (const path of paths) this.api.addRoutes({ path, methods: [HttpMethod.GET], integration });
     if (isPublic) {
       Validations.of(this.api).acknowledge({
         id: 'AwsSolutions::AwsSolutions-APIG4',

@@ -9,11 +9,11 @@ import { Storage } from '../../../lib/constructs/storage.ts';
 import { SHIPPED_CONFIG } from '../../../lib/deploy-settings.ts';
 import { constructStack, policyActions } from '../../helpers/cdk.ts';
 
-function polling(rate?: Duration) {
+function polling(rate?: Duration, pageUrl?: string) {
   const stack = constructStack();
   const storage = new Storage(stack, 'Storage');
   const alerting = new Alerting(stack, 'Alerting');
-  new Polling(stack, 'Polling', { table: storage.table, alerting, configFile: SHIPPED_CONFIG, rate });
+  new Polling(stack, 'Polling', { table: storage.table, alerting, configFile: SHIPPED_CONFIG, rate, pageUrl });
   return Template.fromStack(stack);
 }
 
@@ -98,5 +98,12 @@ describe('Polling', () => {
 
   it('uses no wildcard action anywhere', () => {
     expect([...policyActions(template).values()].flat().filter((action) => action.includes('*'))).toEqual([]);
+  });
+
+  it("tells the function the dashboard's address when there is one, so alert e-mails link to it", () => {
+    const page = 'https://abc123.execute-api.eu-west-1.amazonaws.com/';
+    polling(undefined, page).hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ FANPULSE_PAGE_URL: page }) } });
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(fn!.Properties.Environment.Variables).not.toHaveProperty('FANPULSE_PAGE_URL');
   });
 });

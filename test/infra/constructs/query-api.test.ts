@@ -27,23 +27,37 @@ describe('QueryApi', () => {
     });
   });
 
-  it('serves GET /trends, /alerts and /sources, IAM-authorised by default', () => {
+  it('serves GET /trends, /posts, /alerts, /sources and /config, IAM-authorised by default', () => {
     expect(routes(template).map((r) => [r.RouteKey, r.AuthorizationType]).sort()).toEqual([
       ['GET /alerts', 'AWS_IAM'],
+      ['GET /config', 'AWS_IAM'],
+      ['GET /posts', 'AWS_IAM'],
       ['GET /sources', 'AWS_IAM'],
       ['GET /trends', 'AWS_IAM'],
     ]);
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP', CorsConfiguration: Match.absent() });
   });
 
-  it('is public, read-only and browser-callable when asked', () => {
+  it('is public, read-only and browser-callable when asked, and then serves the dashboard page too', () => {
     const open = queryApi(true);
     expect(routes(open).map((r) => [r.RouteKey, r.AuthorizationType]).sort()).toEqual([
+      ['GET /', 'NONE'],
       ['GET /alerts', 'NONE'],
+      ['GET /app.css', 'NONE'],
+      ['GET /app.js', 'NONE'],
+      ['GET /config', 'NONE'],
+      ['GET /posts', 'NONE'],
       ['GET /sources', 'NONE'],
       ['GET /trends', 'NONE'],
     ]);
     open.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: { AllowOrigins: ['*'], AllowMethods: ['GET'] } });
+    open.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ FANPULSE_PAGE_DIR: '/var/task/page' }) } });
+  });
+
+  it('keeps the page out of the IAM-authorised API: no page routes, no page in the function', () => {
+    expect(routes(template).map((r) => r.RouteKey)).not.toContain('GET /');
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(fn!.Properties.Environment.Variables).not.toHaveProperty('FANPULSE_PAGE_DIR');
   });
 
   it('throttles the whole API and logs every request', () => {
@@ -62,12 +76,12 @@ describe('QueryApi', () => {
     expect(actions.filter((a) => !a.startsWith('dynamodb:')).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
   });
 
-  it("offers a reader policy: the API's three GET routes and what the CLI reads from the table", () => {
+  it("offers a reader policy: the API's GET routes and what the CLI reads from the table", () => {
     const [policy] = Object.values(template.findResources('AWS::IAM::ManagedPolicy'));
     const [invoke, table] = policy!.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[];
     expect(invoke!.Action).toBe('execute-api:Invoke');
     const routeArns = JSON.stringify(invoke!.Resource).match(/\/\$default\/GET\/[a-z]+/g);
-    expect(routeArns?.sort()).toEqual(['/$default/GET/alerts', '/$default/GET/sources', '/$default/GET/trends']);
+    expect(routeArns?.sort()).toEqual(['/$default/GET/alerts', '/$default/GET/config', '/$default/GET/posts', '/$default/GET/sources', '/$default/GET/trends']);
     expect([table!.Action].flat().sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:DescribeTable', 'dynamodb:Query']);
     expect(table!.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^StorageTable/), 'Arn'] });
     expect([...policyActions(template).values()].flat().filter((a) => a.includes('*'))).toEqual([]);

@@ -1,0 +1,81 @@
+// The dashboard page: its weight (gzipped, as a browser downloads it) and the time from navigation
+// to the first chart drawn, in Debian's chromium, against `fanpulse serve` over the embedded store
+// holding a campaign's month (DAYS days × TOPICS topics × SOURCES sources, written through ingest).
+// Targets (issue 9): ≤ 100 kB gzipped, first chart ≤ 1 s.
+
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import { LOCAL_TABLE, connectStore } from '../lambdas/cli/store-connection.ts';
+import { LOCAL_PAGE_DIR, PAGE_FILES } from '../lambdas/http/static-page.ts';
+import { startCli } from '../test/helpers/cli.ts';
+import { CHROMIUM, serveUrl } from '../test/helpers/browser.ts';
+import { buildPage } from '../web/build.ts';
+import { campaignConfig, campaignConfigFile, seedCampaign, type CampaignShape } from './dashboard-seed.ts';
+
+const SHAPE: CampaignShape = {
+  days: Number(process.env.BENCH_DAYS ?? 30),
+  topics: Number(process.env.BENCH_TOPICS ?? 10),
+  sources: Number(process.env.BENCH_SOURCES ?? 20),
+  postsPerSourceHour: Number(process.env.BENCH_POSTS_PER_SOURCE_HOUR ?? 0.5),
+};
+const RUNS = 3;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+async function pageWeight(): Promise<void> {
+  await buildPage();
+  let total = 0;
+  for (const { file } of Object.values(PAGE_FILES)) {
+    const body = await readFile(join(LOCAL_PAGE_DIR, file));
+    const gzipped = gzipSync(body, { level: 9 }).length;
+    total += gzipped;
+    console.log(`  ${file.padEnd(11)} ${(body.length / 1024).toFixed(1).padStart(6)} kB, ${(gzipped / 1024).toFixed(1).padStart(5)} kB gzipped`);
+  }
+  console.log(`  page weight: ${(total / 1024).toFixed(1)} kB gzipped (target ≤ 100 kB)`);
+}
+
+export async function main(): Promise<void> {
+  await pageWeight();
+  const dir = await mkdtemp(join(tmpdir(), 'fanpulse-bench-dashboard-'));
+  const dataDir = join(dir, 'data');
+  const configFile = join(dir, 'fanpulse.config.json');
+  await writeFile(configFile, JSON.stringify(campaignConfigFile(SHAPE)));
+  const connection = await connectStore({}, dataDir);
+  const seedStart = performance.now();
+  const posts = await seedCampaign(connection.store, campaignConfig(SHAPE), SHAPE, new Date());
+  console.log(`  store: ${SHAPE.days} days × ${SHAPE.topics} topics × ${SHAPE.sources} sources, ${posts} posts through ingest into the embedded store (table ${LOCAL_TABLE}) in ${((performance.now() - seedStart) / 1000).toFixed(0)} s`);
+  await connection.close();
+
+  const serve = startCli(['serve', '--port', '0', '--data-dir', dataDir, '--config', configFile]);
+  const browser = await chromium.launch(CHROMIUM);
+  try {
+    const url = await serveUrl(serve);
+    for (const [view, what] of [['?range=30d&bucket=day', '30 days by day'], ['?range=7d&bucket=hour', '7 days by hour'], ['?range=30d&bucket=hour', '30 days by hour']] as const) {
+      const times: number[] = [];
+      const apiTimes: number[] = [];
+      for (let run = 0; run < RUNS; run++) {
+        // A fresh context each run: nothing cached, as a first visit.
+        const context = await browser.newContext();
+        const page = await context.newPage();
+        await page.goto(`${url}${view}`);
+        await page.waitForFunction(() => performance.getEntriesByName('fanpulse:first-chart').length > 0, null, { timeout: 120_000 });
+        const [chart, trends] = await page.evaluate(() => [
+          performance.getEntriesByName('fanpulse:first-chart')[0]!.startTime,
+          // How much of it the API's answer took: the /trends request, from asking to the last byte.
+          Math.max(...performance.getEntriesByType('resource').filter((e) => new URL(e.name).pathname.endsWith('/trends')).map((e) => e.duration)),
+        ]);
+        times.push(chart!);
+        apiTimes.push(trends!);
+        await context.close();
+      }
+      console.log(`  first chart, all topics, ${what}: median ${median(times).toFixed(0)} ms of ${RUNS} (${times.map((t) => t.toFixed(0)).join(', ')}) (target ≤ 1000 ms); of which GET /trends ${median(apiTimes).toFixed(0)} ms`);
+    }
+  } finally {
+    await browser.close();
+    serve.child.kill('SIGTERM');
+    await serve.exited;
+    await rm(dir, { recursive: true, force: true });
+  }
+}
