@@ -23,6 +23,14 @@ const DELIVERY_LEASE_MS = 5 * 60_000;
  */
 export const PASS_LEASE_MS = 10 * 60_000;
 
+/** Thrown by runPass when its signal stopped it; the pass lock is released and nothing half-done is stored. */
+export class PassStopped extends Error {
+  constructor() {
+    super('the pass was stopped');
+    this.name = 'PassStopped';
+  }
+}
+
 export interface PassLog {
   info(message: string): void;
   warn(message: string): void;
@@ -35,6 +43,11 @@ export interface PassDeps {
   sink: AlertSink;
   now: Date;
   log: PassLog;
+  /**
+   * Set when the user stops the monitor: no source starts after it, and a pass stopped before its
+   * store step stores nothing (no posts, no cursors), so the next pass fetches it all again.
+   */
+  signal?: AbortSignal;
 }
 
 export type SourceOutcome =
@@ -84,12 +97,16 @@ export async function runPass(deps: PassDeps): Promise<PassReport> {
   }
 }
 
-async function runLockedPass({ config, store, sources, sink, now, log }: PassDeps): Promise<PassReport> {
+async function runLockedPass({ config, store, sources, sink, now, log, signal }: PassDeps): Promise<PassReport> {
+  const stopIfAsked = () => {
+    if (signal?.aborted) throw new PassStopped();
+  };
   const matcher = compileTopics(config.topics);
   const sourceConfigs = new Map(config.sources.map((source) => [source.id, source]));
   const states = await store.getSourceStates(sources.map((source) => source.id));
 
   const fetched = await mapConcurrent(sources, config.poll.concurrency, async (source) => {
+    stopIfAsked();
     const state = states.get(source.id) ?? initialSourceState(source.id);
     if (isDeferred(state, now)) {
       return { outcome: { sourceId: source.id, status: 'deferred', until: state.retryAfter! } as SourceOutcome, state, scored: [] };
@@ -115,6 +132,8 @@ async function runLockedPass({ config, store, sources, sink, now, log }: PassDep
     }
   });
 
+  // Fetches cut short by the stop look like failures: storing them would count them as ones.
+  stopIfAsked();
   const ingest = await store.ingest(
     fetched.flatMap((f) => f.scored),
     { now, retentionDays: config.poll.postRetentionDays },
