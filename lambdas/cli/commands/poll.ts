@@ -10,6 +10,7 @@ import type { Config } from '../../config/schema.ts';
 import { PassStopped, runPass, type PassLog, type PassReport } from '../../core/pipeline.ts';
 import type { SessionStore } from '../../core/ports.ts';
 import { openLastingStore } from '../lasting-store.ts';
+import { localProcess } from '../local-process.ts';
 import { listenForStop } from '../stop-signals.ts';
 import { clock, dataDir, readConfig, withStore, type CommonOptions } from '../context.ts';
 
@@ -55,6 +56,7 @@ export function passDeps(config: Config, options: CommonOptions, sessions: Sessi
     sink: createLocalSink({ file: join(dataDir(options), 'alerts.jsonl'), out: process.stderr }),
     log,
     signal,
+    localProcess: localProcess(),
   };
 }
 

@@ -105,3 +105,26 @@ describe('stopping fanpulse poll mid-pass', () => {
     });
   }
 });
+
+describe('a pass killed outright (kill -9)', () => {
+  it('leaves no lock that blocks the next pass on this machine, which counts everything once', async () => {
+    const slowPath = '/slow-SIGKILL.xml';
+    const { args, postsPerHour, waitForStall } = await setUp(slowPath);
+    const cli = startCli(['poll', '--once', ...args]);
+    running.push(cli);
+    await waitForStall();
+    cli.child.kill('SIGKILL');
+    expect(await cli.exited).toBeNull();
+
+    server.route(slowPath, (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(slowFeed));
+    const next = await runCli(['poll', '--once', ...args]);
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stderr).not.toMatch(/another pass is running/);
+    expect(next.stderr).toContain(`the pass lock was left by process ${cli.child.pid}, which is no longer running; taking it over`);
+    expect(await postsPerHour()).toEqual([
+      [new Date(hour - 3 * HOUR).toISOString(), 1],
+      [new Date(hour - 2 * HOUR).toISOString(), 1],
+      [new Date(hour - 1 * HOUR).toISOString(), 1],
+    ]);
+  });
+});
