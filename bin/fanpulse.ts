@@ -10,6 +10,7 @@ type CommandModule = { run(options: never, ...args: string[]): Promise<string> }
 
 const program = new Command('fanpulse')
   .description('Social-sentiment monitor for fan campaigns: poll feeds, score posts, watch petition spikes.')
+  .addHelpText('after', '\nTimes in flags (--since, --until, --now) without a zone are read as UTC, like every time fanpulse prints.')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
