@@ -130,6 +130,8 @@ export interface Store extends SessionStore {
   putSourceState(state: SourceState): Promise<void>;
   /** Stores posts and their bucket contributions. Idempotent: any re-run counts each post once. */
   ingest(posts: ScoredPost[], options: { now: Date; retentionDays: number }): Promise<IngestResult>;
+  /** Every topic a pass has counted posts for (empty: nothing was ever stored). */
+  storedTopics(): Promise<string[]>;
   /** Hourly buckets, oldest first. Without `source`: the topic-wide (deduplicated) buckets. */
   queryTrends(query: TrendQuery): Promise<TrendBucket[]>;
   /** The posts the buckets of [since, until) counted, newest first, a page at a time. */
