@@ -8,8 +8,15 @@ import { SOURCE_TYPES } from '../lambdas/config/schema.ts';
 // Each command declares the options it reads; commander has checked their presence and choices.
 type CommandModule = { run(options: never, ...args: string[]): Promise<string> };
 
+// `fanpulse trends --format csv | head -1`: the reader has what it wanted; stop quietly, as Unix tools do.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const program = new Command('fanpulse')
   .description('Social-sentiment monitor for fan campaigns: poll feeds, score posts, watch petition spikes.')
+  .addHelpText('after', '\nTimes in flags (--since, --until, --now) without a zone are read as UTC, like every time fanpulse prints.')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 

@@ -23,6 +23,8 @@ export interface HttpFetcherOptions {
   maxRetryWaitMs?: number;
   /** How to wait for a Retry-After; injectable so tests need not wait. @default a timer */
   sleep?: (ms: number) => Promise<void>;
+  /** Stops every request in flight and refuses new ones (the CLI's Ctrl-C): a stopped pass ends promptly. */
+  signal?: AbortSignal;
 }
 
 /** Sent when the source does not ask for something narrower. */
@@ -44,7 +46,7 @@ type HopResult = { kind: 'done'; response: FetchResponse } | { kind: 'redirect';
 export function createHttpFetcher(options: HttpFetcherOptions): Fetcher {
   const maxRedirects = options.maxRedirects ?? 5;
   const maxRetryWaitMs = options.maxRetryWaitMs ?? 10_000;
-  const sleep = options.sleep ?? ((ms: number) => delay(ms));
+  const sleep = options.sleep ?? ((ms: number) => delay(ms, undefined, { signal: options.signal }));
   const limiter = createHostLimiter(options.perHostConcurrency);
 
   async function get(request: FetchRequest): Promise<FetchResponse> {
@@ -96,7 +98,7 @@ export function createHttpFetcher(options: HttpFetcherOptions): Fetcher {
       const response = await fetch(url, {
         headers,
         redirect: 'manual',
-        signal: controller.signal,
+        signal: options.signal ? AbortSignal.any([controller.signal, options.signal]) : controller.signal,
         ...(post ? { method: 'POST', body: post.body } : {}),
       });
       const { status } = response;
@@ -143,6 +145,7 @@ export function createHttpFetcher(options: HttpFetcherOptions): Fetcher {
         },
       };
     } catch (error) {
+      if (options.signal?.aborted) throw new FetchError('network', `stopped before ${url.href} answered`, { url: url.href }, { cause: error });
       if (timedOut) {
         throw new FetchError('timeout', `no complete response within ${options.timeoutMs} ms from ${url.href}`, { url: url.href }, {
           cause: error,

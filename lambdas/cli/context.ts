@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { readEnv } from '../config/env.ts';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
+import { looksLikeDate, parseGivenTime } from '../core/dates.ts';
 import { UsageError } from '../core/errors.ts';
 import type { Store } from '../core/ports.ts';
 import { connectStore, type StoreConnection } from './store-connection.ts';
@@ -32,8 +33,14 @@ export const dataDir = (options: CommonOptions) => resolve(options.dataDir ?? '.
 
 export function clock(options: CommonOptions): Date {
   if (options.now === undefined) return new Date();
-  const ms = /^\d{4}-\d{2}-\d{2}/.test(options.now) ? Date.parse(options.now) : Number.NaN;
-  if (Number.isNaN(ms)) throw new UsageError(`--now must be an ISO-8601 time like 2026-11-20T10:00:00Z, not "${options.now}"`);
+  const ms = parseGivenTime(options.now);
+  if (ms === null) {
+    throw new UsageError(
+      looksLikeDate(options.now)
+        ? `--now "${options.now}" is not a date and time on the calendar (check the day of the month and the hour)`
+        : `--now must be an ISO-8601 time like 2026-11-20T10:00:00Z (UTC when it names no zone), not "${options.now}"`,
+    );
+  }
   return new Date(ms);
 }
 

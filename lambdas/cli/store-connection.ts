@@ -5,6 +5,7 @@ import type { Env } from '../config/env.ts';
 import { createDocumentClient } from '../adapters/dynamo-client.ts';
 import { createDynamoStore } from '../adapters/dynamo-store.ts';
 import { openLocalDynamo } from '../adapters/local-dynamo.ts';
+import { prepareDataDir } from './data-dir.ts';
 import { StoreError } from '../core/errors.ts';
 import type { Store } from '../core/ports.ts';
 
@@ -27,6 +28,7 @@ export async function connectStore(env: Env, dataDir: string): Promise<StoreConn
     const store = createDynamoStore({ client, tableName, createIfMissing: env.DYNAMODB_ENDPOINT !== undefined });
     return ready(store, where, true, async () => client.destroy());
   }
+  await prepareDataDir(dataDir);
   const local = await openLocalDynamo(dataDir);
   const client = createDocumentClient({ endpoint: local.endpoint });
   const store = createDynamoStore({ client, tableName: LOCAL_TABLE });

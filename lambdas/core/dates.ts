@@ -39,6 +39,20 @@ export function parseW3cDtf(raw: string): string | null {
   });
 }
 
+/**
+ * A time a user typed (flags, query parameters): a whole date, then an optional time and zone.
+ * No zone means UTC, whatever the machine's zone, since every output is UTC; a date that is not on
+ * the calendar (2025-06-31) is null, never rolled over into the next month.
+ */
+export function parseGivenTime(value: string): number | null {
+  if (!/^\d{4}-\d{2}-\d{2}(?:$|[Tt ])/.test(value.trim())) return null;
+  const parsed = parseW3cDtf(value);
+  return parsed === null ? null : Date.parse(parsed);
+}
+
+/** Why parseGivenTime refused a value that looks like a date: it names no day on the calendar. */
+export const looksLikeDate = (value: string) => /^\d{4}-\d{2}-\d{2}/.test(value.trim());
+
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const MONTH_NAMES = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 const DAY_NAMES = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];

@@ -11,7 +11,7 @@ import { cooldownUntil } from './detect.ts';
 import { mapConcurrent } from './map-concurrent.ts';
 import { compileTopics, type TopicMatcher } from './match.ts';
 import { placePost } from './place.ts';
-import type { AlertSink, Source, Store } from './ports.ts';
+import type { AlertSink, LockProcess, Source, Store } from './ports.ts';
 import { afterFailure, afterSuccess, initialSourceState, isDeferred } from './source-health.ts';
 import type { FetchFailureKind, Post, ScoredPost, SpikeAlert } from './types.ts';
 
@@ -22,6 +22,14 @@ const DELIVERY_LEASE_MS = 5 * 60_000;
  * shorter than the schedule, so a pass that died never blocks more than the next run.
  */
 export const PASS_LEASE_MS = 10 * 60_000;
+
+/** Thrown by runPass when its signal stopped it; the pass lock is released and nothing half-done is stored. */
+export class PassStopped extends Error {
+  constructor() {
+    super('the pass was stopped');
+    this.name = 'PassStopped';
+  }
+}
 
 export interface PassLog {
   info(message: string): void;
@@ -35,6 +43,16 @@ export interface PassDeps {
   sink: AlertSink;
   now: Date;
   log: PassLog;
+  /**
+   * Set when the user stops the monitor: no source starts after it, and a pass stopped before its
+   * store step stores nothing (no posts, no cursors), so the next pass fetches it all again.
+   */
+  signal?: AbortSignal;
+  /**
+   * The local process running this pass (the CLI): recorded in the lock, and a lock left by a process
+   * of this machine that is gone is taken over at once. Absent in AWS, where the lease decides.
+   */
+  localProcess?: LockProcess & { isRunning(pid: number): boolean };
 }
 
 export type SourceOutcome =
@@ -68,28 +86,61 @@ export function scorePosts(posts: readonly Post[], topicIds: readonly string[], 
   return scored;
 }
 
+/** Attempts at releasing the pass lock: a pass that failed on a store hiccup must not leave it behind. */
+const RELEASE_ATTEMPTS = 3;
+
 export async function runPass(deps: PassDeps): Promise<PassReport> {
   const { store, now, log } = deps;
   // Overlapping passes (a slow pass and the next schedule, a retry, a second CLI) run one at a time.
   const holder = `pass-${randomUUID()}`;
-  const lock = await store.acquirePassLock(holder, now.toISOString(), new Date(now.getTime() + PASS_LEASE_MS).toISOString());
-  if (!lock.acquired) {
-    log.warn(`another pass is running (its lock lasts until ${lock.heldUntil}); skipping this one`);
-    return { at: now.toISOString(), skipped: { heldUntil: lock.heldUntil }, sources: [], newPosts: 0, bucketWrites: 0, alertsRaised: [], alertsDelivered: [], alertsPending: [] };
-  }
+  // Taken inside the try: a put that succeeded but answered with an error is released too.
   try {
+    const lock = await takePassLock(deps, holder);
+    if (!lock.acquired) {
+      log.warn(`another pass is running (its lock lasts until ${lock.heldUntil}); skipping this one`);
+      return { at: now.toISOString(), skipped: { heldUntil: lock.heldUntil }, sources: [], newPosts: 0, bucketWrites: 0, alertsRaised: [], alertsDelivered: [], alertsPending: [] };
+    }
     return await runLockedPass(deps);
   } finally {
-    await store.releasePassLock(holder).catch((error: unknown) => log.warn(`could not release the pass lock: ${(error as Error).message}`));
+    await releasePassLock(store, holder, log);
   }
 }
 
-async function runLockedPass({ config, store, sources, sink, now, log }: PassDeps): Promise<PassReport> {
+async function takePassLock({ store, now, log, localProcess }: PassDeps, holder: string) {
+  const until = new Date(now.getTime() + PASS_LEASE_MS).toISOString();
+  const process = localProcess && { host: localProcess.host, pid: localProcess.pid };
+  const lock = await store.acquirePassLock(holder, now.toISOString(), until, { process });
+  if (lock.acquired || !localProcess || !lock.process) return lock;
+  // A pass killed outright (kill -9, a second Ctrl-C) on this machine: nothing runs, so nothing waits.
+  if (lock.process.host !== localProcess.host || localProcess.isRunning(lock.process.pid)) return lock;
+  log.warn(`the pass lock was left by process ${lock.process.pid}, which is no longer running; taking it over`);
+  return store.acquirePassLock(holder, now.toISOString(), until, { process, replacing: lock.heldBy });
+}
+
+async function releasePassLock(store: Store, holder: string, log: PassLog): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await store.releasePassLock(holder);
+    } catch (error) {
+      if (attempt >= RELEASE_ATTEMPTS) {
+        log.warn(`could not release the pass lock (it runs out by itself): ${(error as Error).message}`);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+  }
+}
+
+async function runLockedPass({ config, store, sources, sink, now, log, signal }: PassDeps): Promise<PassReport> {
+  const stopIfAsked = () => {
+    if (signal?.aborted) throw new PassStopped();
+  };
   const matcher = compileTopics(config.topics);
   const sourceConfigs = new Map(config.sources.map((source) => [source.id, source]));
   const states = await store.getSourceStates(sources.map((source) => source.id));
 
   const fetched = await mapConcurrent(sources, config.poll.concurrency, async (source) => {
+    stopIfAsked();
     const state = states.get(source.id) ?? initialSourceState(source.id);
     if (isDeferred(state, now)) {
       return { outcome: { sourceId: source.id, status: 'deferred', until: state.retryAfter! } as SourceOutcome, state, scored: [] };
@@ -115,6 +166,8 @@ async function runLockedPass({ config, store, sources, sink, now, log }: PassDep
     }
   });
 
+  // Fetches cut short by the stop look like failures: storing them would count them as ones.
+  stopIfAsked();
   const ingest = await store.ingest(
     fetched.flatMap((f) => f.scored),
     { now, retentionDays: config.poll.postRetentionDays },

@@ -108,19 +108,30 @@ export interface IngestResult {
   touchedTopics: string[];
 }
 
+/** The machine and process a local pass runs in, kept in the lock so a restart can tell it is gone. */
+export interface LockProcess {
+  host: string;
+  pid: number;
+}
+
+export type PassLockResult = { acquired: true } | { acquired: false; heldUntil: string; heldBy: string; process?: LockProcess };
+
 export interface Store extends SessionStore {
   /** Creates the table if missing (and sets TTL where the endpoint supports it). */
   ensureReady(): Promise<void>;
   /**
    * One pass at a time: takes the pass lock for `holder` until `until` unless another holder has
-   * it and its lease has not run out (a pass that died releases it by running out).
+   * it and its lease has not run out (a pass that died releases it by running out). A local pass
+   * records its `process`; `replacing` takes over the lock from that holder (a process known gone).
    */
-  acquirePassLock(holder: string, now: string, until: string): Promise<{ acquired: true } | { acquired: false; heldUntil: string }>;
+  acquirePassLock(holder: string, now: string, until: string, options?: { process?: LockProcess; replacing?: string }): Promise<PassLockResult>;
   releasePassLock(holder: string): Promise<void>;
   getSourceStates(sourceIds: string[]): Promise<Map<string, SourceState>>;
   putSourceState(state: SourceState): Promise<void>;
   /** Stores posts and their bucket contributions. Idempotent: any re-run counts each post once. */
   ingest(posts: ScoredPost[], options: { now: Date; retentionDays: number }): Promise<IngestResult>;
+  /** Every topic a pass has counted posts for (empty: nothing was ever stored). */
+  storedTopics(): Promise<string[]>;
   /** Hourly buckets, oldest first. Without `source`: the topic-wide (deduplicated) buckets. */
   queryTrends(query: TrendQuery): Promise<TrendBucket[]>;
   /** The posts the buckets of [since, until) counted, newest first, a page at a time. */

@@ -2,7 +2,10 @@
 // A store failure fails the invocation (Lambda retries it, then the dead-letter queue keeps the
 // event); a broken source or a refused alert does not (the pass goes on, the alert stays pending).
 // Overlapping invocations and retries are safe: runPass takes the pass lock and the store counts
-// each post once, so a second pass is skipped or adds nothing.
+// each post once, so a second pass is skipped or adds nothing. A skipped pass fails the invocation:
+// it did no work, and reporting success would hide a lock left by a failed attempt (Lambda retries
+// it, then the dead-letter queue hears of it). The lease outlasts the function's timeout, so a pass
+// still running is never overlapped.
 
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
@@ -26,6 +29,7 @@ export function createPollHandler(readEnv: () => PollEnv, logger = new Logger(),
     // The real clock, not the scheduled time: a retry's lock lease must run from when it runs.
     const now = new Date();
     const report = await runPass({ config, store, sources, sink, now, log: logger });
+    if (report.skipped) throw new Error(`pass skipped: another pass holds the lock until ${report.skipped.heldUntil}`);
     logger.info('pass finished', { scheduledTime: event.scheduledTime, skipped: report.skipped, newPosts: report.newPosts, sources: report.sources, alertsDelivered: report.alertsDelivered.length, alertsPending: report.alertsPending.length });
     try {
       const hourly = await readTrends(store, config, { since: `${DASHBOARD_HOURS}h`, bucket: 'hour', format: 'json' }, now);

@@ -2,24 +2,25 @@
 // one schema, so `fanpulse trends --since 7d` and `GET /trends?since=7d` mean the same.
 
 import { z } from 'zod';
+import { looksLikeDate, parseGivenTime } from '../core/dates.ts';
 import { UsageError } from '../core/errors.ts';
 import { DAY_MS, HOUR_MS } from '../core/time.ts';
 
 const RELATIVE = /^(\d{1,4})([hdw])$/;
 const UNIT_MS = { h: HOUR_MS, d: DAY_MS, w: 7 * DAY_MS } as const;
 
-/** "7d", "36h", "2w" (before `now`) or an ISO-8601 time, as epoch ms. */
+/** "7d", "36h", "2w" (before `now`) or an ISO-8601 time (UTC when it names no zone), as epoch ms. */
 export function parseTimeParam(value: string, now: Date): number | null {
   const relative = RELATIVE.exec(value.trim());
   if (relative) return now.getTime() - Number(relative[1]) * UNIT_MS[relative[2] as keyof typeof UNIT_MS];
-  // Only ISO-looking strings: Date.parse accepts too much ("1", "March") to be a contract.
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value)) return null;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? null : ms;
+  return parseGivenTime(value);
 }
 
 const timeParam = z.string().refine((v) => parseTimeParam(v, new Date()) !== null, {
-  error: 'must be a duration back from now like 7d, 36h or 2w, or an ISO-8601 time like 2026-11-20T10:00:00Z',
+  error: (issue) =>
+    looksLikeDate(String(issue.input))
+      ? 'is not a date and time on the calendar (check the day of the month and the hour); a time without a zone is UTC'
+      : 'must be a duration back from now like 7d, 36h or 2w, or an ISO-8601 time like 2026-11-20T10:00:00Z (UTC when it names no zone)',
 });
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, { error: 'must be a topic or source id from the config' });
@@ -93,6 +94,12 @@ export function parseParams<S extends z.ZodType>(schema: S, raw: unknown): z.out
 export function timeRange(params: { since: string; until?: string | undefined }, now: Date): { sinceMs: number; untilMs: number } {
   const sinceMs = parseTimeParam(params.since, now)!;
   const untilMs = params.until ? parseTimeParam(params.until, now)! : Math.floor(now.getTime() / HOUR_MS) * HOUR_MS + HOUR_MS;
-  if (untilMs <= sinceMs) throw new UsageError(`until (${new Date(untilMs).toISOString()}) must be after since (${new Date(sinceMs).toISOString()})`);
+  if (untilMs <= sinceMs) {
+    throw new UsageError(
+      `until (${new Date(untilMs).toISOString()}) must be after since (${new Date(sinceMs).toISOString()}): ` +
+        'a duration counts back from now, so --until 7d means 7 days ago; give since a longer one (--since 14d --until 7d) ' +
+        'or until an ISO time (--until 2026-11-20T10:00Z), or leave --until out to read up to now',
+    );
+  }
   return { sinceMs, untilMs };
 }

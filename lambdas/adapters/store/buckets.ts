@@ -49,7 +49,7 @@ interface BucketDelta {
   scopes: Map<string | null, Map<string, Contribution>>;
 }
 
-type BucketStore = Pick<Store, 'ingest' | 'queryTrends' | 'topPosts'>;
+type BucketStore = Pick<Store, 'ingest' | 'queryTrends' | 'topPosts' | 'storedTopics'>;
 
 export function buckets({ client, tableName, send, batchGet, batchPut, queryAll }: TableClient): BucketStore {
   /** Adds the contributions missing from one bucket item; retries when another pass got there first. */
@@ -143,6 +143,11 @@ export function buckets({ client, tableName, send, batchGet, batchPut, queryAll 
   }
 
   return {
+    async storedTopics() {
+      const [item] = await batchGet([keys.storedTopics]);
+      return [...((item?.topics as Set<string> | undefined) ?? [])].sort();
+    },
+
     async ingest(posts, { now, retentionDays }): Promise<IngestResult> {
       const byKey = new Map<string, ScoredPost[]>();
       for (const post of posts) {
@@ -198,6 +203,17 @@ export function buckets({ client, tableName, send, batchGet, batchPut, queryAll 
       // Posts first: a crash after this still finds them (and their hour) on the re-run. Passes are
       // serialised by the pass lock, so no other pass can store one of these posts in between.
       await batchPut(newItems);
+      // One write per pass, not per post: a set ADD is idempotent, so re-runs change nothing.
+      await send('topic list', () =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.storedTopics,
+            UpdateExpression: 'ADD topics :topics',
+            ExpressionAttributeValues: { ':topics': new Set([...deltas.values()].map((d) => d.topic)) },
+          }),
+        ),
+      );
 
       const deltaList = [...deltas.values()];
       const current = new Map(

@@ -8,16 +8,16 @@ import { keys } from './table-schema.ts';
 
 export function passLock({ client, tableName, send, batchGet }: TableClient): Pick<Store, 'acquirePassLock' | 'releasePassLock'> {
   return {
-    async acquirePassLock(holder, now, until) {
+    async acquirePassLock(holder, now, until, { process, replacing } = {}) {
       try {
         await send('pass lock', () =>
           client.send(
             new PutCommand({
               TableName: tableName,
-              Item: { ...keys.passLock, holder, until },
-              ConditionExpression: 'attribute_not_exists(pk) OR #until <= :now OR holder = :holder',
+              Item: { ...keys.passLock, holder, until, ...(process ? { host: process.host, pid: process.pid } : {}) },
+              ConditionExpression: `attribute_not_exists(pk) OR #until <= :now OR holder = :holder${replacing ? ' OR holder = :replacing' : ''}`,
               ExpressionAttributeNames: { '#until': 'until' },
-              ExpressionAttributeValues: { ':now': now, ':holder': holder },
+              ExpressionAttributeValues: { ':now': now, ':holder': holder, ...(replacing ? { ':replacing': replacing } : {}) },
             }),
           ),
         );
@@ -25,7 +25,8 @@ export function passLock({ client, tableName, send, batchGet }: TableClient): Pi
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
         const [lock] = await batchGet([keys.passLock]);
-        return { acquired: false, heldUntil: String(lock?.until ?? until) };
+        const held = typeof lock?.host === 'string' && typeof lock.pid === 'number' ? { process: { host: lock.host, pid: lock.pid } } : {};
+        return { acquired: false, heldUntil: String(lock?.until ?? until), heldBy: String(lock?.holder ?? ''), ...held };
       }
     },
 

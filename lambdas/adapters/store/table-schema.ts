@@ -37,6 +37,8 @@ export const keys = {
   source: (sourceId: string): ItemKey => ({ pk: 'SOURCE', sk: sourceId }),
   session: (key: string): ItemKey => ({ pk: 'SESSION', sk: key }),
   passLock: { pk: 'LOCK', sk: 'PASS' } as ItemKey,
+  /** The topics ever counted, so a reader can tell an empty store or a config that names others. */
+  storedTopics: { pk: 'META', sk: 'TOPICS' } as ItemKey,
   alertState: (topic: string, kind: string): ItemKey => ({ pk: 'ALERTSTATE', sk: `${topic}#${kind}` }),
   alertStatePartition: 'ALERTSTATE',
   alertHistoryPartition: 'ALERT',

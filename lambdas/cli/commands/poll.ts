@@ -1,14 +1,17 @@
 // `fanpulse poll [--once]`: one pass over every source, or a pass every configured interval.
 
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createHttpFetcher } from '../../adapters/http-fetcher.ts';
 import { createLocalSink } from '../../adapters/local-sink.ts';
 import { createSources } from '../../adapters/sources/create-source.ts';
 import { readEnv } from '../../config/env.ts';
 import type { Config } from '../../config/schema.ts';
-import { runPass, type PassLog, type PassReport } from '../../core/pipeline.ts';
+import { PassStopped, runPass, type PassLog, type PassReport } from '../../core/pipeline.ts';
 import type { SessionStore } from '../../core/ports.ts';
 import { openLastingStore } from '../lasting-store.ts';
+import { localProcess } from '../local-process.ts';
+import { listenForStop } from '../stop-signals.ts';
 import { clock, dataDir, readConfig, withStore, type CommonOptions } from '../context.ts';
 
 export interface PollOptions extends CommonOptions {
@@ -44,43 +47,55 @@ export function summarise(report: PassReport): string {
 }
 
 /** What every pass of this process shares; login sessions are kept in `sessions` (the store). */
-export function passDeps(config: Config, options: CommonOptions, sessions: SessionStore) {
+export function passDeps(config: Config, options: CommonOptions, sessions: SessionStore, signal?: AbortSignal) {
   readEnv(); // checks the credential pairs before the first pass
-  const fetcher = createHttpFetcher(config.poll);
+  const fetcher = createHttpFetcher({ ...config.poll, signal });
   return {
     config,
     sources: createSources(config, fetcher, { credentials: process.env, sessions }),
     sink: createLocalSink({ file: join(dataDir(options), 'alerts.jsonl'), out: process.stderr }),
     log,
+    signal,
+    localProcess: localProcess(),
   };
 }
 
+const STOPPED = 'stopped\n';
+
 export async function run(options: PollOptions): Promise<string> {
   const config = await readConfig(options);
-  if (options.once) {
-    const now = clock(options);
-    return withStore(options, async (store) => summarise(await runPass({ ...passDeps(config, options, store), store, now })));
+  const stop = listenForStop((message) => console.error(`fanpulse: ${message}`));
+  try {
+    return await (options.once ? passOnce(config, options, stop.signal) : loop(config, options, stop.signal));
+  } catch (error) {
+    if (error instanceof PassStopped) return STOPPED;
+    throw error;
+  } finally {
+    stop.dispose();
   }
+}
+
+async function passOnce(config: Config, options: PollOptions, signal: AbortSignal): Promise<string> {
+  const now = clock(options);
+  return withStore(options, async (store) => summarise(await runPass({ ...passDeps(config, options, store, signal), store, now })));
+}
+
+async function loop(config: Config, options: PollOptions, signal: AbortSignal): Promise<string> {
   if (options.now) console.error('fanpulse: note: --now applies to --once; the loop uses the real clock');
   console.error(`fanpulse: polling ${config.sources.length} sources every ${config.poll.intervalMinutes} min; Ctrl-C to stop`);
-  const stop = new AbortController();
-  process.once('SIGINT', () => stop.abort());
-  process.once('SIGTERM', () => stop.abort());
   // One store connection for the whole loop: this process may be the one serving the data dir.
   const lasting = await openLastingStore(options, (where) => console.error(`fanpulse: the store's server went away; now using the ${where}`));
-  const deps = passDeps(config, options, lasting.store);
+  const deps = passDeps(config, options, lasting.store, signal);
   console.error(`fanpulse: using the ${lasting.where()}`);
   try {
-    while (!stop.signal.aborted) {
+    while (!signal.aborted) {
       const report = await runPass({ ...deps, store: lasting.store, now: new Date() });
       process.stdout.write(summarise(report));
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, config.poll.intervalMinutes * 60_000);
-        stop.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-      });
+      // Rejects at once when stopped (also when the stop came during the pass).
+      await sleep(config.poll.intervalMinutes * 60_000, undefined, { signal }).catch(() => undefined);
     }
   } finally {
     await lasting.close();
   }
-  return 'stopped\n';
+  return STOPPED;
 }

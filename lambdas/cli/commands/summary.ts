@@ -4,14 +4,15 @@ import { parseParams, summaryParamsSchema } from '../../query/params.ts';
 import { readSummary, type CampaignSummary } from '../../query/summary.ts';
 import { fixed, renderJson, renderTable } from '../../query/format.ts';
 import { bucketLabel, trendTableColumns } from '../../query/trend-columns.ts';
-import { clock, readConfig, withStore, type CommonOptions } from '../context.ts';
+import { clock, dataDir, readConfig, withStore, type CommonOptions } from '../context.ts';
+import { noteStoreContents } from '../store-notes.ts';
 
 export async function run(options: CommonOptions & Record<string, string | undefined>): Promise<string> {
   const { config: _config, dataDir: _dataDir, now: _now, ...flags } = options;
   const params = parseParams(summaryParamsSchema, flags);
   const config = await readConfig(options);
   const now = clock(options);
-  const summary = await withStore(options, (store) => readSummary(store, config, params, now));
+  const summary = await withStore(options, async (store, connection) => (await noteStoreContents(connection, config, dataDir(options)), readSummary(store, config, params, now)));
   return params.format === 'json' ? renderJson(summary) : renderSummary(summary);
 }
 

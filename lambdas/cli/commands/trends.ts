@@ -2,7 +2,8 @@
 
 import { planTrends, readPlannedTrends } from '../../query/read.ts';
 import { parseParams, trendsParamsSchema } from '../../query/params.ts';
-import { clock, readConfig, withStore, type CommonOptions } from '../context.ts';
+import { clock, dataDir, readConfig, withStore, type CommonOptions } from '../context.ts';
+import { noteStoreContents } from '../store-notes.ts';
 import { renderCsv, renderJson, renderTable } from '../../query/format.ts';
 import { trendColumns as columns, trendTableColumns } from '../../query/trend-columns.ts';
 import { renderTrendCharts } from '../../query/trend-chart.ts';
@@ -13,7 +14,7 @@ export async function run(options: CommonOptions & Record<string, string | undef
   const config = await readConfig(options);
   const now = clock(options);
   const plan = planTrends(config, params, now); // a bad topic or range fails before the store starts
-  const buckets = await withStore(options, (store) => readPlannedTrends(store, plan, params.bucket));
+  const buckets = await withStore(options, async (store, connection) => (await noteStoreContents(connection, config, dataDir(options)), readPlannedTrends(store, plan, params.bucket)));
   if (params.format === 'json') return renderJson(buckets);
   if (params.format === 'csv') return renderCsv(buckets, columns);
   if (params.format === 'chart') return renderTrendCharts(buckets, config, params.bucket);

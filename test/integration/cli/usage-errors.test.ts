@@ -50,16 +50,19 @@ describe('fanpulse flags', () => {
   });
 
   it('names --since or --until when it is neither a duration nor an ISO time, or the range is empty', async () => {
-    const [trendsSince, alertsSince, until, backwards] = await Promise.all([
+    const [trendsSince, alertsSince, until, backwards, untilDuration] = await Promise.all([
       cli('trends', '--since', 'yesterday'),
       cli('alerts', '--since', '3x'),
       cli('trends', '--until', 'soon'),
       cli('trends', '--since', '2026-11-20T00:00:00Z', '--until', '2026-11-19T00:00:00Z'),
+      cli('trends', '--until', '7d'),
     ]);
     expectUsageError(trendsSince, /^fanpulse: since: .*7d.*ISO-8601/);
     expectUsageError(alertsSince, /^fanpulse: since: /);
     expectUsageError(until, /^fanpulse: until: /);
     expectUsageError(backwards, /until .* must be after since/);
+    // The default since is 7d too: the message says how durations count and how to give a range.
+    expectUsageError(untilDuration, /until .* must be after since .*--until 7d means 7 days ago.*--since 14d --until 7d/);
   });
 
   it('names an unknown --topic or --source and lists the configured ones', async () => {

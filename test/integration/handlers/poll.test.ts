@@ -149,12 +149,15 @@ describe('poll handler', () => {
 
   it('leaves the counts of one pass and sends one alert when two containers are invoked at once', async () => {
     const { store, tableName } = await dynamo.newStore();
-    const reports = await Promise.all([
+    const settled = await Promise.allSettled([
       pollFunction(tableName)(scheduledEvent(), lambdaContext('poll')),
       pollFunction(tableName)(scheduledEvent(), lambdaContext('poll')),
     ]);
-    // Usually one is skipped by the pass lock; if one finished before the other began, the
-    // second found everything counted. Either way the data is one pass's.
+    // Usually one is skipped by the pass lock and fails (so Lambda retries it rather than report
+    // work it did not do); if one finished before the other began, the second found everything
+    // counted. Either way the data is one pass's.
+    const reports = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    for (const s of settled) if (s.status === 'rejected') expect(String(s.reason)).toMatch(/pass skipped: another pass holds the lock until /);
     expect(reports.reduce((n, r) => n + r.newPosts, 0)).toBe(2 * entries('x').length);
     expect(reports.reduce((n, r) => n + r.alertsDelivered.length, 0)).toBe(1);
     expect(await sns.receive({ waitSeconds: 1 })).toHaveLength(1);
@@ -162,6 +165,15 @@ describe('poll handler', () => {
     const { store: clean, tableName: cleanTable } = await dynamo.newStore();
     await pollFunction(cleanTable)(scheduledEvent(), lambdaContext('poll'));
     expect(await trends(store)).toEqual(await trends(clean));
+  });
+
+  it('fails the invocation when it skipped its pass for a lock it does not hold, so a retry or the DLQ hears of it', async () => {
+    const { store, tableName } = await dynamo.newStore();
+    // A lock left by an earlier attempt (or a pass still running): its lease has not run out.
+    const now = new Date();
+    expect(await store.acquirePassLock('pass-earlier-attempt', now.toISOString(), new Date(now.getTime() + 60 * 60_000).toISOString())).toEqual({ acquired: true });
+    await expect(pollFunction(tableName)(scheduledEvent(), lambdaContext('poll'))).rejects.toThrow(/pass skipped: another pass holds the lock until /);
+    expect(await trends(store)).toEqual([]);
   });
 
   it("publishes each topic's hourly totals as metrics that match the stored trends", async () => {
@@ -185,7 +197,8 @@ describe('poll handler', () => {
     const { tableName } = await dynamo.newStore();
     recorder.reset();
     const poll = pollFunction(tableName);
-    await Promise.all([poll(scheduledEvent(), lambdaContext('poll')), pollFunction(tableName)(scheduledEvent(), lambdaContext('poll'))]);
+    // Overlapping, so the lock is contended (the skipped one fails its invocation).
+    await Promise.allSettled([poll(scheduledEvent(), lambdaContext('poll')), pollFunction(tableName)(scheduledEvent(), lambdaContext('poll'))]);
     await poll(scheduledEvent(), lambdaContext('poll'));
     const sent = new Set(recorder.calls.map((c) => `dynamodb:${c.operation}`));
     expect([...sent].filter((action) => !(TABLE_ACTIONS['read-write'] as readonly string[]).includes(action))).toEqual([]);
