@@ -11,7 +11,8 @@ import { cooldownUntil } from './detect.ts';
 import { mapConcurrent } from './map-concurrent.ts';
 import { compileTopics, type TopicMatcher } from './match.ts';
 import { placePost } from './place.ts';
-import type { AlertSink, Source, Store } from './ports.ts';
+import { deliverAlert, sinkChannel } from './deliver.ts';
+import type { AlertChannel, AlertSink, Source, Store } from './ports.ts';
 import { afterFailure, afterSuccess, initialSourceState, isDeferred } from './source-health.ts';
 import type { FetchFailureKind, Post, ScoredPost, SpikeAlert } from './types.ts';
 
@@ -33,6 +34,8 @@ export interface PassDeps {
   store: Store;
   sources: readonly Source[];
   sink: AlertSink;
+  /** The configured channels (Discord, Slack, …); the sink is always a channel too, named "sink". */
+  channels?: readonly AlertChannel[];
   now: Date;
   log: PassLog;
 }
@@ -84,7 +87,7 @@ export async function runPass(deps: PassDeps): Promise<PassReport> {
   }
 }
 
-async function runLockedPass({ config, store, sources, sink, now, log }: PassDeps): Promise<PassReport> {
+async function runLockedPass({ config, store, sources, sink, channels = [], now, log }: PassDeps): Promise<PassReport> {
   const matcher = compileTopics(config.topics);
   const sourceConfigs = new Map(config.sources.map((source) => [source.id, source]));
   const states = await store.getSourceStates(sources.map((source) => source.id));
@@ -132,15 +135,18 @@ async function runLockedPass({ config, store, sources, sink, now, log }: PassDep
     }
   }
 
+  // Each alert goes to every channel routed to it, each at most once (deliver.ts); the alert is
+  // done when all have accepted it, and stays pending for the ones that have not.
+  const allChannels = [sinkChannel(sink), ...channels];
   const alertsDelivered: SpikeAlert[] = [];
   const alertsPending: SpikeAlert[] = [];
   const leaseUntil = new Date(now.getTime() + DELIVERY_LEASE_MS).toISOString();
-  for (const alert of await store.pendingAlerts()) {
+  const pending = await store.pendingAlerts();
+  const dead = pending.length > 0 ? await store.deadChannels() : new Map();
+  for (const alert of pending) {
     if (!(await store.leaseAlert(alert, now.toISOString(), leaseUntil))) continue;
-    try {
-      await sink.send(alert);
-    } catch (error) {
-      log.warn(`alert ${alert.id} not delivered, will retry next pass: ${(error as Error).message}`);
+    const outcome = await deliverAlert({ alert, channels: allChannels, dead, store, now, log });
+    if (!outcome.done) {
       alertsPending.push(alert);
       continue;
     }

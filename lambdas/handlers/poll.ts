@@ -22,10 +22,10 @@ export function createPollHandler(readEnv: () => PollEnv, logger = new Logger(),
   const wiring = once(() => wirePoll(readEnv()));
   return async (event: PollEvent, context: Context): Promise<PassReport> => {
     logger.addContext(context);
-    const { config, store, sources, sink } = await wiring();
+    const { config, store, sources, sink, channels } = await wiring();
     // The real clock, not the scheduled time: a retry's lock lease must run from when it runs.
     const now = new Date();
-    const report = await runPass({ config, store, sources, sink, now, log: logger });
+    const report = await runPass({ config, store, sources, sink, channels, now, log: logger });
     logger.info('pass finished', { scheduledTime: event.scheduledTime, skipped: report.skipped, newPosts: report.newPosts, sources: report.sources, alertsDelivered: report.alertsDelivered.length, alertsPending: report.alertsPending.length });
     try {
       const hourly = await readTrends(store, config, { since: `${DASHBOARD_HOURS}h`, bucket: 'hour', format: 'json' }, now);
