@@ -14,9 +14,9 @@ import { placePost } from './place.ts';
 import { deliverAlert, sinkChannel } from './deliver.ts';
 import type { AlertChannel, AlertSink, Source, Store } from './ports.ts';
 import { afterFailure, afterSuccess, initialSourceState, isDeferred } from './source-health.ts';
-import type { FetchFailureKind, Post, ScoredPost, SpikeAlert } from './types.ts';
+import type { DeadChannel, FetchFailureKind, Post, ScoredPost, SpikeAlert } from './types.ts';
 
-/** How long a pass may take to hand an alert to the sink before another pass may try. */
+/** How long a pass may take to hand an alert to its channels before another pass may try. */
 const DELIVERY_LEASE_MS = 5 * 60_000;
 /**
  * How long a pass holds the pass lock. Longer than any healthy pass (fetches time out in seconds),
@@ -142,7 +142,7 @@ async function runLockedPass({ config, store, sources, sink, channels = [], now,
   const alertsPending: SpikeAlert[] = [];
   const leaseUntil = new Date(now.getTime() + DELIVERY_LEASE_MS).toISOString();
   const pending = await store.pendingAlerts();
-  const dead = pending.length > 0 ? await store.deadChannels() : new Map();
+  const dead = pending.length > 0 ? await store.deadChannels() : new Map<string, DeadChannel>();
   for (const alert of pending) {
     if (!(await store.leaseAlert(alert, now.toISOString(), leaseUntil))) continue;
     const outcome = await deliverAlert({ alert, channels: allChannels, dead, store, now, log });

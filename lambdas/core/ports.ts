@@ -132,7 +132,7 @@ export interface Store extends SessionStore {
    * passes only one wins). Returns false when in cooldown.
    */
   claimAlert(alert: SpikeAlert, cooldownUntil: string): Promise<boolean>;
-  /** Alerts not yet accepted by the sink, oldest first. */
+  /** Alerts not yet accepted by every channel routed to them (the sink among them), oldest first. */
   pendingAlerts(): Promise<SpikeAlert[]>;
   /**
    * Takes a pending alert for delivery until `leaseUntil`, so that of two overlapping passes only
