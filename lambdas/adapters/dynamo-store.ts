@@ -1,11 +1,12 @@
 // The Store port over one DynamoDB table (lambdas/adapters/store/table-schema.ts has the items),
 // composed of one module per concern: posts and buckets, the post listing, source states and
-// sessions, the pass lock, alerts.
+// sessions, the pass lock, alerts and their per-channel deliveries.
 
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Store } from '../core/ports.ts';
 import { alertStates } from './store/alerts.ts';
 import { buckets } from './store/buckets.ts';
+import { channelDeliveries } from './store/deliveries.ts';
 import { passLock } from './store/pass-lock.ts';
 import { postListing } from './store/posts.ts';
 import { sourceStates } from './store/source-states.ts';
@@ -27,5 +28,6 @@ export function createDynamoStore({ client, tableName, createIfMissing = true }:
     ...buckets(table),
     ...postListing(table),
     ...alertStates(table),
+    ...channelDeliveries(table),
   };
 }

@@ -3,6 +3,7 @@
 
 import { z } from 'zod';
 import { alertsSchema } from './alerts-schema.ts';
+import { channelName, notifySchema } from './notify-schema.ts';
 
 const id = z
   .string({ error: 'must be a string id' })
@@ -186,6 +187,7 @@ export const configSchema = z
     sources: z.array(sourceSchema).min(1, { error: 'needs at least one source' }),
     alerts: alertsSchema.prefault({}),
     poll: pollSchema.prefault({}),
+    notify: notifySchema.default([]),
   })
   .superRefine((config, ctx) => {
     const topicIds = new Set<string>();
@@ -208,6 +210,19 @@ export const configSchema = z
             path: ['sources', i, 'topics', j],
             message: `unknown topic "${topicId}": use one of the ids in "topics" (${[...topicIds].join(', ')})`,
           });
+        }
+      });
+    });
+    const channelNames = new Set<string>();
+    config.notify.forEach((channel, i) => {
+      const name = channelName(channel);
+      if (channelNames.has(name)) {
+        ctx.addIssue({ code: 'custom', path: ['notify', i, 'id'], message: `two channels are both named "${name}": give one an "id" of its own` });
+      }
+      channelNames.add(name);
+      channel.topics.forEach((topicId, j) => {
+        if (!topicIds.has(topicId)) {
+          ctx.addIssue({ code: 'custom', path: ['notify', i, 'topics', j], message: `unknown topic "${topicId}": use one of the ids in "topics" (${[...topicIds].join(', ')})` });
         }
       });
     });

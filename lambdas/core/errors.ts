@@ -47,7 +47,18 @@ export class StoreError extends FanpulseError {
   override name = 'StoreError';
 }
 
-/** The alert sink did not accept an alert; it stays pending and is retried next pass. */
+/**
+ * A channel (or the sink) did not accept an alert; it stays pending for that channel and is retried
+ * on a later pass: not before `retryAfterMs` when the channel said when (a 429), never again when the
+ * channel is `gone` (a deleted webhook, a chat the bot left: nothing will ever accept it there).
+ */
 export class AlertDeliveryError extends FanpulseError {
   override name = 'AlertDeliveryError';
+  readonly retryAfterMs: number | undefined;
+  readonly gone: boolean;
+  constructor(message: string, options: { cause?: unknown; retryAfterMs?: number; gone?: boolean } = {}) {
+    super(message, { cause: options.cause });
+    this.retryAfterMs = options.retryAfterMs;
+    this.gone = options.gone ?? false;
+  }
 }

@@ -11,11 +11,12 @@ import { cooldownUntil } from './detect.ts';
 import { mapConcurrent } from './map-concurrent.ts';
 import { compileTopics, type TopicMatcher } from './match.ts';
 import { placePost } from './place.ts';
-import type { AlertSink, LockProcess, Source, Store } from './ports.ts';
+import { deliverAlert, sinkChannel } from './deliver.ts';
+import type { AlertChannel, AlertSink, LockProcess, Source, Store } from './ports.ts';
 import { afterFailure, afterSuccess, initialSourceState, isDeferred } from './source-health.ts';
-import type { FetchFailureKind, Post, ScoredPost, SpikeAlert } from './types.ts';
+import type { DeadChannel, FetchFailureKind, Post, ScoredPost, SpikeAlert } from './types.ts';
 
-/** How long a pass may take to hand an alert to the sink before another pass may try. */
+/** How long a pass may take to hand an alert to its channels before another pass may try. */
 const DELIVERY_LEASE_MS = 5 * 60_000;
 /**
  * How long a pass holds the pass lock. Longer than any healthy pass (fetches time out in seconds),
@@ -41,6 +42,8 @@ export interface PassDeps {
   store: Store;
   sources: readonly Source[];
   sink: AlertSink;
+  /** The configured channels (Discord, Slack, …); the sink is always a channel too, named "sink". */
+  channels?: readonly AlertChannel[];
   now: Date;
   log: PassLog;
   /**
@@ -131,7 +134,7 @@ async function releasePassLock(store: Store, holder: string, log: PassLog): Prom
   }
 }
 
-async function runLockedPass({ config, store, sources, sink, now, log, signal }: PassDeps): Promise<PassReport> {
+async function runLockedPass({ config, store, sources, sink, channels = [], now, log, signal }: PassDeps): Promise<PassReport> {
   const stopIfAsked = () => {
     if (signal?.aborted) throw new PassStopped();
   };
@@ -185,15 +188,18 @@ async function runLockedPass({ config, store, sources, sink, now, log, signal }:
     }
   }
 
+  // Each alert goes to every channel routed to it, each at most once (deliver.ts); the alert is
+  // done when all have accepted it, and stays pending for the ones that have not.
+  const allChannels = [sinkChannel(sink), ...channels];
   const alertsDelivered: SpikeAlert[] = [];
   const alertsPending: SpikeAlert[] = [];
   const leaseUntil = new Date(now.getTime() + DELIVERY_LEASE_MS).toISOString();
-  for (const alert of await store.pendingAlerts()) {
+  const pending = await store.pendingAlerts();
+  const dead = pending.length > 0 ? await store.deadChannels() : new Map<string, DeadChannel>();
+  for (const alert of pending) {
     if (!(await store.leaseAlert(alert, now.toISOString(), leaseUntil))) continue;
-    try {
-      await sink.send(alert);
-    } catch (error) {
-      log.warn(`alert ${alert.id} not delivered, will retry next pass: ${(error as Error).message}`);
+    const outcome = await deliverAlert({ alert, channels: allChannels, dead, store, now, log });
+    if (!outcome.done) {
       alertsPending.push(alert);
       continue;
     }

@@ -1,6 +1,6 @@
 // The only seams between the pure core and the outside world.
 
-import type { ListedPost, Post, PostPosition, Rejections, ScoredPost, SentimentLabel, SourceState, SpikeAlert, TrendBucket } from './types.ts';
+import type { AlertKind, ChannelDelivery, DeadChannel, ListedPost, Post, PostPosition, Rejections, ScoredPost, SentimentLabel, SourceState, SpikeAlert, TrendBucket } from './types.ts';
 
 export interface Clock {
   now(): Date;
@@ -143,7 +143,7 @@ export interface Store extends SessionStore {
    * passes only one wins). Returns false when in cooldown.
    */
   claimAlert(alert: SpikeAlert, cooldownUntil: string): Promise<boolean>;
-  /** Alerts not yet accepted by the sink, oldest first. */
+  /** Alerts not yet accepted by every channel routed to them (the sink among them), oldest first. */
   pendingAlerts(): Promise<SpikeAlert[]>;
   /**
    * Takes a pending alert for delivery until `leaseUntil`, so that of two overlapping passes only
@@ -151,11 +151,32 @@ export interface Store extends SessionStore {
    * while holding it lets the lease run out, and a later pass sends it.
    */
   leaseAlert(alert: SpikeAlert, now: string, leaseUntil: string): Promise<boolean>;
+  /** Marks the alert done: every channel it is routed to accepted it (or is dead). */
   markAlertSent(alert: SpikeAlert, sentAt: string): Promise<void>;
+  /** Where each channel stands with an alert (channel name → its delivery); a channel not tried has none. */
+  channelDeliveries(alertId: string): Promise<Map<string, ChannelDelivery>>;
+  putChannelDelivery(alertId: string, delivery: ChannelDelivery): Promise<void>;
+  /** Channels that answered "gone" (a deleted webhook), by channel name: not used again while their secret is the same. */
+  deadChannels(): Promise<Map<string, DeadChannel>>;
+  markChannelDead(dead: DeadChannel): Promise<void>;
   listAlerts(since: string, until: string): Promise<SpikeAlert[]>;
 }
 
 export interface AlertSink {
   /** Resolves once the alert is accepted for delivery; throws AlertDeliveryError otherwise. */
   send(alert: SpikeAlert): Promise<void>;
+}
+
+/** One place alerts go (the e-mail/local sink, a Discord webhook, a Telegram chat, …). */
+export interface AlertChannel extends AlertSink {
+  /** Stable across deploys: the key its deliveries are recorded under. */
+  readonly name: string;
+  /**
+   * A digest of the secret it sends with (never the secret): a channel marked dead comes back when
+   * the user puts a new webhook URL or token under the same name. Null when there is no secret.
+   */
+  readonly fingerprint: string | null;
+  /** Only these topics' / kinds' alerts; empty means all. */
+  readonly topics: readonly string[];
+  readonly kinds: readonly AlertKind[];
 }

@@ -111,6 +111,27 @@ export interface SpikeAlert {
 }
 
 /**
+ * One channel's delivery of one alert: `sent` once the channel accepted it; `deferred` after a failure
+ * (not tried again before `retryAt` when the channel said when); `dead` when the channel is gone.
+ */
+export interface ChannelDelivery {
+  channel: string;
+  status: 'sent' | 'deferred' | 'dead';
+  at: string;
+  retryAt: string | null;
+  attempts: number;
+  lastError: string | null;
+}
+
+/** A channel that answered "gone" (404 from a deleted webhook), with the secret it was using. */
+export interface DeadChannel {
+  channel: string;
+  fingerprint: string | null;
+  reason: string;
+  at: string;
+}
+
+/**
  * Why a source could not be read. `needs-credentials`: the source type needs a key or login the
  * environment (locally) or the stack's secret (AWS) does not hold; nothing was requested.
  */

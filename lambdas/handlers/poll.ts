@@ -25,10 +25,10 @@ export function createPollHandler(readEnv: () => PollEnv, logger = new Logger(),
   const wiring = once(() => wirePoll(readEnv()));
   return async (event: PollEvent, context: Context): Promise<PassReport> => {
     logger.addContext(context);
-    const { config, store, sources, sink } = await wiring();
+    const { config, store, sources, sink, channels } = await wiring();
     // The real clock, not the scheduled time: a retry's lock lease must run from when it runs.
     const now = new Date();
-    const report = await runPass({ config, store, sources, sink, now, log: logger });
+    const report = await runPass({ config, store, sources, sink, channels, now, log: logger });
     if (report.skipped) throw new Error(`pass skipped: another pass holds the lock until ${report.skipped.heldUntil}`);
     logger.info('pass finished', { scheduledTime: event.scheduledTime, skipped: report.skipped, newPosts: report.newPosts, sources: report.sources, alertsDelivered: report.alertsDelivered.length, alertsPending: report.alertsPending.length });
     try {

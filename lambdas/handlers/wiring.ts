@@ -1,6 +1,7 @@
 // Environment → adapters for the Lambda handlers, built once per container (at its first event).
 // The same adapters the CLI uses, pointed at the stack's table, topic and bundled config.
 
+import { createChannels } from '../adapters/channels/create-channel.ts';
 import { createDocumentClient } from '../adapters/dynamo-client.ts';
 import { createDynamoStore } from '../adapters/dynamo-store.ts';
 import { createHttpFetcher } from '../adapters/http-fetcher.ts';
@@ -11,7 +12,7 @@ import type { PollEnv, QueryEnv } from '../config/env.ts';
 import { readSecretCredentials } from '../config/secrets.ts';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
-import type { AlertSink, Source, Store } from '../core/ports.ts';
+import type { AlertChannel, AlertSink, Source, Store } from '../core/ports.ts';
 
 export interface QueryWiring {
   config: Config;
@@ -21,6 +22,7 @@ export interface QueryWiring {
 export interface PollWiring extends QueryWiring {
   sources: Source[];
   sink: AlertSink;
+  channels: AlertChannel[];
 }
 
 export async function wireQuery(env: QueryEnv): Promise<QueryWiring> {
@@ -41,6 +43,8 @@ export async function wirePoll(env: PollEnv): Promise<PollWiring> {
     store,
     sources: createSources(config, createHttpFetcher(config.poll), { credentials, sessions: store }),
     sink: createSnsSink({ client: sns, topicArn: env.FANPULSE_TOPIC_ARN, pageUrl: env.FANPULSE_PAGE_URL }),
+    // Discord, Slack, Telegram, webhooks: their URLs and tokens from the same credentials as the sources.
+    channels: createChannels(config.notify, config.poll, credentials),
   };
 }
 

@@ -12,6 +12,8 @@
 //   LOCK / PASS                         the pass lock (holder and lease)
 //   ALERTSTATE / <topic>#<kind>         cooldown and the alert being delivered
 //   ALERT / <windowStart>#<alertId>     alert history
+//   DELIVERY#<alertId> / <channel>      one channel's delivery of one alert (sent, deferred, dead)
+//   CHANNEL / <channel>                 a channel found dead (its webhook answered 404)
 
 import { createHash } from 'node:crypto';
 
@@ -43,4 +45,8 @@ export const keys = {
   alertStatePartition: 'ALERTSTATE',
   alertHistoryPartition: 'ALERT',
   alertHistory: (windowStart: string, alertId: string): ItemKey => ({ pk: 'ALERT', sk: `${windowStart}#${alertId}` }),
+  deliveryPartition: (alertId: string) => `DELIVERY#${alertId}`,
+  delivery: (alertId: string, channel: string): ItemKey => ({ pk: `DELIVERY#${alertId}`, sk: channel }),
+  deadChannelPartition: 'CHANNEL',
+  deadChannel: (channel: string): ItemKey => ({ pk: 'CHANNEL', sk: channel }),
 };

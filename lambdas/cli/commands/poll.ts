@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createHttpFetcher } from '../../adapters/http-fetcher.ts';
+import { createChannels } from '../../adapters/channels/create-channel.ts';
 import { createLocalSink } from '../../adapters/local-sink.ts';
 import { createSources } from '../../adapters/sources/create-source.ts';
 import { readEnv } from '../../config/env.ts';
@@ -54,6 +55,7 @@ export function passDeps(config: Config, options: CommonOptions, sessions: Sessi
     config,
     sources: createSources(config, fetcher, { credentials: process.env, sessions }),
     sink: createLocalSink({ file: join(dataDir(options), 'alerts.jsonl'), out: process.stderr }),
+    channels: createChannels(config.notify, config.poll, process.env),
     log,
     signal,
     localProcess: localProcess(),

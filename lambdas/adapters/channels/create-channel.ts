@@ -1,0 +1,29 @@
+// The configured `notify` channels as AlertChannels, over one fetcher that reports a 429 instead of
+// sleeping through it: the pass defers that channel and goes on with the others.
+
+import { channelName, type ChannelConfig } from '../../config/notify-schema.ts';
+import type { PollSettings } from '../../config/schema.ts';
+import type { AlertChannel } from '../../core/ports.ts';
+import { createHttpFetcher } from '../http-fetcher.ts';
+import type { SourceCredentials } from '../sources/api/credentials.ts';
+import { createDiscordChannel } from './discord.ts';
+import { createSlackChannel } from './slack.ts';
+import { createTelegramChannel } from './telegram.ts';
+import { createWebhookChannel } from './webhook.ts';
+
+export function createChannels(notify: readonly ChannelConfig[], poll: PollSettings, credentials: SourceCredentials): AlertChannel[] {
+  const fetcher = createHttpFetcher({ ...poll, maxRetryWaitMs: 0 });
+  return notify.map((config) => {
+    const options = { name: channelName(config), secretEnv: config.secretEnv, topics: config.topics, kinds: config.kinds, credentials, fetcher };
+    switch (config.type) {
+      case 'discord':
+        return createDiscordChannel(options);
+      case 'slack':
+        return createSlackChannel(options);
+      case 'telegram':
+        return createTelegramChannel({ ...options, chatId: config.chatId, baseUrl: config.baseUrl });
+      case 'webhook':
+        return createWebhookChannel({ ...options, url: config.url });
+    }
+  });
+}

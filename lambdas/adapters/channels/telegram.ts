@@ -1,0 +1,78 @@
+// Telegram: Bot API sendMessage (POST https://api.telegram.org/bot<token>/sendMessage) with
+// parse_mode HTML. Answers are {"ok":true,"result":Message} or {"ok":false,"error_code",
+// "description","parameters"?}; a 429 carries parameters.retry_after (seconds). 401/404: the token is
+// wrong or revoked; 403: the bot was blocked or removed from the chat: the channel is gone.
+// HTML mode needs only &, < and > escaped in text; a message is at most 4096 characters.
+
+import { z } from 'zod';
+import { formatAlertMessage } from '../../core/alert-message.ts';
+import { AlertDeliveryError } from '../../core/errors.ts';
+import type { AlertChannel } from '../../core/ports.ts';
+import type { SpikeAlert } from '../../core/types.ts';
+import { channelSecret, postToChannel, requireSecret, secondsFromJson, type ChannelOptions } from './post.ts';
+
+const TELEGRAM_API = 'https://api.telegram.org';
+const MESSAGE_MAX = 4096;
+
+const rateLimited = z.object({ parameters: z.object({ retry_after: z.number().nonnegative() }) });
+const accepted = z.object({ ok: z.literal(true) });
+
+export const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeAttribute = (text: string) => escapeHtml(text).replace(/"/g, '&quot;');
+const cut = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+
+export function telegramText(alert: SpikeAlert): string {
+  const { subject } = formatAlertMessage(alert);
+  const lines = [
+    `<b>${escapeHtml(subject)}</b>`,
+    '',
+    `Mentions: ${alert.count} (usual ${alert.baseline.toFixed(1)})`,
+    `Sentiment: ${alert.positive} positive, ${alert.negative} negative, ${alert.neutral} neutral`,
+  ];
+  if (alert.topPosts.length > 0) lines.push('', '<b>Top posts</b>');
+  alert.topPosts.forEach((post, i) => {
+    const title = escapeHtml(cut(post.title.replace(/\s+/g, ' ').trim() || '(untitled)', 200));
+    lines.push(post.link ? `${i + 1}. <a href="${escapeAttribute(post.link)}">${title}</a>` : `${i + 1}. ${title}`);
+  });
+  lines.push('', `<i>fanpulse alert ${escapeHtml(alert.id)}</i>`);
+  const text = lines.join('\n');
+  // Cutting HTML could split a tag; past the limit, the top posts give way to the headline.
+  return text.length <= MESSAGE_MAX ? text : lines.slice(0, 4).join('\n');
+}
+
+export function createTelegramChannel(options: ChannelOptions & { chatId: number | string; baseUrl?: string | undefined }): AlertChannel {
+  const secret = channelSecret(options.credentials, options.secretEnv);
+  const base = (options.baseUrl ?? TELEGRAM_API).replace(/\/$/, '');
+  return {
+    name: options.name,
+    fingerprint: secret.fingerprint,
+    topics: options.topics,
+    kinds: options.kinds,
+    async send(alert) {
+      const token = requireSecret(secret, options.name, options.secretEnv, 'the bot token from @BotFather');
+      const body = await postToChannel(
+        options.fetcher,
+        {
+          url: `${base}/bot${token}/sendMessage`,
+          json: { chat_id: options.chatId, text: telegramText(alert), parse_mode: 'HTML', link_preview_options: { is_disabled: true } },
+          accept: 'application/json',
+        },
+        {
+          channel: options.name,
+          redactedUrl: `${base}/bot…/sendMessage`,
+          retryAfterFromBody: (text) => secondsFromJson(text, rateLimited, (b) => b.parameters.retry_after),
+          goneStatuses: [401, 403, 404],
+        },
+      );
+      if (!accepted.safeParse(safeJson(body)).success) throw new AlertDeliveryError(`channel ${options.name}: Telegram did not confirm the message (no "ok": true)`);
+    },
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,38 @@
+// A generic webhook: the alert as JSON, POSTed to the configured URL and signed with the secret
+// (secretEnv): X-Fanpulse-Signature: sha256=<hex HMAC-SHA256 of the exact body bytes>, as GitHub
+// signs its webhooks. Any 2xx accepts; 410 Gone retires the channel; a 429's Retry-After is honoured.
+
+import { createHmac } from 'node:crypto';
+import { formatAlertMessage } from '../../core/alert-message.ts';
+import type { AlertChannel } from '../../core/ports.ts';
+import type { SpikeAlert } from '../../core/types.ts';
+import { channelSecret, postToChannel, redact, requireSecret, type ChannelOptions } from './post.ts';
+
+export const SIGNATURE_HEADER = 'X-Fanpulse-Signature';
+
+export function webhookPayload(alert: SpikeAlert): unknown {
+  const { subject, body } = formatAlertMessage(alert);
+  return { type: 'alert', version: 1, subject, text: body, alert };
+}
+
+export const signature = (secret: string, body: string) => `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
+
+export function createWebhookChannel(options: ChannelOptions & { url: string }): AlertChannel {
+  const secret = channelSecret(options.credentials, options.secretEnv);
+  return {
+    name: options.name,
+    fingerprint: secret.fingerprint,
+    topics: options.topics,
+    kinds: options.kinds,
+    async send(alert) {
+      const key = requireSecret(secret, options.name, options.secretEnv, 'the shared secret the receiver verifies signatures with');
+      // The fetcher sends JSON.stringify(json): the same bytes signed here.
+      const json = webhookPayload(alert);
+      await postToChannel(
+        options.fetcher,
+        { url: options.url, json, accept: 'application/json', headers: { [SIGNATURE_HEADER]: signature(key, JSON.stringify(json)) } },
+        { channel: options.name, redactedUrl: redact(options.url), goneStatuses: [410] },
+      );
+    },
+  };
+}

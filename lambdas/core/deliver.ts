@@ -1,0 +1,78 @@
+// One alert to every channel routed to it, each at most once: a channel that accepted it is never
+// sent it again, one that failed is tried again on a later pass (not before its 429's wait), one
+// that is gone (a deleted webhook) is marked dead and skipped until its secret changes. One channel
+// failing never stops the others. The caller holds the alert's delivery lease, so no other pass
+// sends it meanwhile.
+//
+// A crash between a channel accepting the alert and the store recording it sends it to that
+// channel once more on the next pass: no channel can be asked "did you already get this?", so
+// at most one duplicate per channel is the price of never losing an alert.
+
+import { AlertDeliveryError } from './errors.ts';
+import type { AlertChannel, AlertSink, Store } from './ports.ts';
+import type { ChannelDelivery, DeadChannel, SpikeAlert } from './types.ts';
+
+export interface DeliverInput {
+  alert: SpikeAlert;
+  channels: readonly AlertChannel[];
+  /** The channels found dead so far (store.deadChannels()); updated as channels die. */
+  dead: Map<string, DeadChannel>;
+  store: Store;
+  now: Date;
+  log: { warn(message: string): void };
+}
+
+/** The sink (SNS e-mail in AWS, the local file) as a channel: every alert, no secret. */
+export function sinkChannel(sink: AlertSink): AlertChannel {
+  return { name: 'sink', fingerprint: null, topics: [], kinds: [], send: (alert) => sink.send(alert) };
+}
+
+export function routes(channel: AlertChannel, alert: SpikeAlert): boolean {
+  return (channel.topics.length === 0 || channel.topics.includes(alert.topic)) && (channel.kinds.length === 0 || channel.kinds.includes(alert.kind));
+}
+
+const isDead = (channel: AlertChannel, dead: Map<string, DeadChannel>) => dead.get(channel.name)?.fingerprint === channel.fingerprint;
+
+/** `done` when every routed channel has accepted the alert or is dead. */
+export async function deliverAlert({ alert, channels, dead, store, now, log }: DeliverInput): Promise<{ done: boolean }> {
+  const at = now.toISOString();
+  const records = await store.channelDeliveries(alert.id);
+  let done = true;
+  for (const channel of channels.filter((c) => routes(c, alert))) {
+    const record = records.get(channel.name);
+    const attempts = (record?.attempts ?? 0) + 1;
+    if (record?.status === 'sent') continue;
+    if (isDead(channel, dead)) {
+      if (record?.status !== 'dead') await store.putChannelDelivery(alert.id, delivery(channel, 'dead', at, record?.attempts ?? 0, dead.get(channel.name)!.reason));
+      continue;
+    }
+    if (record?.retryAt && record.retryAt > at) {
+      done = false;
+      continue;
+    }
+    try {
+      await channel.send(alert);
+    } catch (error) {
+      const failure = error instanceof AlertDeliveryError ? error : new AlertDeliveryError(`unexpected error: ${(error as Error).message}`, { cause: error });
+      if (failure.gone) {
+        const gone: DeadChannel = { channel: channel.name, fingerprint: channel.fingerprint, reason: failure.message, at };
+        await store.markChannelDead(gone);
+        dead.set(channel.name, gone);
+        await store.putChannelDelivery(alert.id, delivery(channel, 'dead', at, attempts, failure.message));
+        log.warn(`channel ${channel.name} is gone and will not be used again until its secret changes: ${failure.message}`);
+        continue;
+      }
+      done = false;
+      const retryAt = failure.retryAfterMs === undefined ? null : new Date(now.getTime() + failure.retryAfterMs).toISOString();
+      await store.putChannelDelivery(alert.id, { ...delivery(channel, 'deferred', at, attempts, failure.message), retryAt });
+      log.warn(`alert ${alert.id} not delivered to ${channel.name}, will retry ${retryAt ? `after ${retryAt}` : 'next pass'}: ${failure.message}`);
+      continue;
+    }
+    await store.putChannelDelivery(alert.id, delivery(channel, 'sent', at, attempts, null));
+  }
+  return { done };
+}
+
+function delivery(channel: AlertChannel, status: ChannelDelivery['status'], at: string, attempts: number, lastError: string | null): ChannelDelivery {
+  return { channel: channel.name, status, at, retryAt: null, attempts, lastError };
+}
