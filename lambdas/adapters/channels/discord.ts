@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { formatAlertMessage } from '../../core/alert-message.ts';
 import type { AlertChannel } from '../../core/ports.ts';
 import type { SpikeAlert } from '../../core/types.ts';
-import { channelSecret, postToChannel, redact, requireSecret, secondsFromJson, type ChannelOptions } from './post.ts';
+import { defineChannel, postToChannel, redact, secondsFromJson, type ChannelOptions } from './post.ts';
 
 const rateLimited = z.object({ retry_after: z.number().nonnegative() });
 
@@ -44,19 +44,11 @@ export function discordPayload(alert: SpikeAlert): unknown {
 }
 
 export function createDiscordChannel(options: ChannelOptions): AlertChannel {
-  const secret = channelSecret(options.credentials, options.secretEnv);
-  return {
-    name: options.name,
-    fingerprint: secret.fingerprint,
-    topics: options.topics,
-    kinds: options.kinds,
-    async send(alert) {
-      const url = requireSecret(secret, options.name, options.secretEnv, 'the Discord webhook URL (Server Settings → Integrations → Webhooks → Copy Webhook URL)');
-      await postToChannel(options.fetcher, { url, json: discordPayload(alert), accept: 'application/json' }, {
-        channel: options.name,
-        redactedUrl: redact(url),
-        retryAfterFromBody: (body) => secondsFromJson(body, rateLimited, (b) => b.retry_after),
-      });
-    },
-  };
+  return defineChannel(options, 'the Discord webhook URL (Server Settings → Integrations → Webhooks → Copy Webhook URL)', async (url, alert) => {
+    await postToChannel(options.fetcher, { url, json: discordPayload(alert), accept: 'application/json' }, {
+      channel: options.name,
+      redactedUrl: redact(url),
+      retryAfterFromBody: (body) => secondsFromJson(body, rateLimited, (b) => b.retry_after),
+    });
+  });
 }

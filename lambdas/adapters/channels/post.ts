@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { AlertDeliveryError, FetchError } from '../../core/errors.ts';
 import type { AlertChannel, FetchRequest, Fetcher } from '../../core/ports.ts';
+import type { SpikeAlert } from '../../core/types.ts';
 import { credentialValues, type SourceCredentials } from '../sources/api/credentials.ts';
 
 /** What every channel adapter is built from. */
@@ -29,9 +30,24 @@ export function channelSecret(credentials: SourceCredentials, name: string): Cha
   return { value, fingerprint: value === null ? null : createHash('sha256').update(value).digest('hex').slice(0, 16) };
 }
 
-export function requireSecret(secret: ChannelSecret, channel: string, name: string, what: string): string {
+function requireSecret(secret: ChannelSecret, channel: string, name: string, what: string): string {
   if (secret.value !== null) return secret.value;
   throw new AlertDeliveryError(`channel ${channel}: set ${name} to ${what}; locally in the environment, in AWS in the stack's credentials secret`);
+}
+
+/**
+ * A channel from its options and how it sends: `secretIs` says what the secret must be (for the
+ * message when it is missing); `send` gets the secret's value and the alert.
+ */
+export function defineChannel(options: ChannelOptions, secretIs: string, send: (secret: string, alert: SpikeAlert) => Promise<void>): AlertChannel {
+  const secret = channelSecret(options.credentials, options.secretEnv);
+  return {
+    name: options.name,
+    fingerprint: secret.fingerprint,
+    topics: options.topics,
+    kinds: options.kinds,
+    send: async (alert) => send(requireSecret(secret, options.name, options.secretEnv, secretIs), alert),
+  };
 }
 
 export interface PostOptions {

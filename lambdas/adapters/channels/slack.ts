@@ -7,7 +7,7 @@
 import { formatAlertMessage } from '../../core/alert-message.ts';
 import type { AlertChannel } from '../../core/ports.ts';
 import type { SpikeAlert } from '../../core/types.ts';
-import { channelSecret, postToChannel, redact, requireSecret, type ChannelOptions } from './post.ts';
+import { defineChannel, postToChannel, redact, type ChannelOptions } from './post.ts';
 
 /** Slack's mrkdwn control characters: &, < and > must be escaped, the rest may stay. */
 const escapeMrkdwn = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -38,16 +38,8 @@ export function slackPayload(alert: SpikeAlert): unknown {
 }
 
 export function createSlackChannel(options: ChannelOptions): AlertChannel {
-  const secret = channelSecret(options.credentials, options.secretEnv);
-  return {
-    name: options.name,
-    fingerprint: secret.fingerprint,
-    topics: options.topics,
-    kinds: options.kinds,
-    async send(alert) {
-      const url = requireSecret(secret, options.name, options.secretEnv, 'the Slack incoming webhook URL (your Slack app → Incoming Webhooks → Add New Webhook)');
-      // Retry-After is a header here; the fetcher reads it into the error.
-      await postToChannel(options.fetcher, { url, json: slackPayload(alert), accept: 'text/plain' }, { channel: options.name, redactedUrl: redact(url), goneStatuses: [404, 410] });
-    },
-  };
+  return defineChannel(options, 'the Slack incoming webhook URL (your Slack app → Incoming Webhooks → Add New Webhook)', async (url, alert) => {
+    // Retry-After is a header here; the fetcher reads it into the error.
+    await postToChannel(options.fetcher, { url, json: slackPayload(alert), accept: 'text/plain' }, { channel: options.name, redactedUrl: redact(url), goneStatuses: [404, 410] });
+  });
 }

@@ -9,7 +9,7 @@ import { formatAlertMessage } from '../../core/alert-message.ts';
 import { AlertDeliveryError } from '../../core/errors.ts';
 import type { AlertChannel } from '../../core/ports.ts';
 import type { SpikeAlert } from '../../core/types.ts';
-import { channelSecret, postToChannel, requireSecret, secondsFromJson, type ChannelOptions } from './post.ts';
+import { defineChannel, postToChannel, secondsFromJson, type ChannelOptions } from './post.ts';
 
 const TELEGRAM_API = 'https://api.telegram.org';
 const MESSAGE_MAX = 4096;
@@ -41,32 +41,24 @@ export function telegramText(alert: SpikeAlert): string {
 }
 
 export function createTelegramChannel(options: ChannelOptions & { chatId: number | string; baseUrl?: string | undefined }): AlertChannel {
-  const secret = channelSecret(options.credentials, options.secretEnv);
   const base = (options.baseUrl ?? TELEGRAM_API).replace(/\/$/, '');
-  return {
-    name: options.name,
-    fingerprint: secret.fingerprint,
-    topics: options.topics,
-    kinds: options.kinds,
-    async send(alert) {
-      const token = requireSecret(secret, options.name, options.secretEnv, 'the bot token from @BotFather');
-      const body = await postToChannel(
-        options.fetcher,
-        {
-          url: `${base}/bot${token}/sendMessage`,
-          json: { chat_id: options.chatId, text: telegramText(alert), parse_mode: 'HTML', link_preview_options: { is_disabled: true } },
-          accept: 'application/json',
-        },
-        {
-          channel: options.name,
-          redactedUrl: `${base}/bot…/sendMessage`,
-          retryAfterFromBody: (text) => secondsFromJson(text, rateLimited, (b) => b.parameters.retry_after),
-          goneStatuses: [401, 403, 404],
-        },
-      );
-      if (!accepted.safeParse(safeJson(body)).success) throw new AlertDeliveryError(`channel ${options.name}: Telegram did not confirm the message (no "ok": true)`);
-    },
-  };
+  return defineChannel(options, 'the bot token from @BotFather', async (token, alert) => {
+    const body = await postToChannel(
+      options.fetcher,
+      {
+        url: `${base}/bot${token}/sendMessage`,
+        json: { chat_id: options.chatId, text: telegramText(alert), parse_mode: 'HTML', link_preview_options: { is_disabled: true } },
+        accept: 'application/json',
+      },
+      {
+        channel: options.name,
+        redactedUrl: `${base}/bot…/sendMessage`,
+        retryAfterFromBody: (text) => secondsFromJson(text, rateLimited, (b) => b.parameters.retry_after),
+        goneStatuses: [401, 403, 404],
+      },
+    );
+    if (!accepted.safeParse(safeJson(body)).success) throw new AlertDeliveryError(`channel ${options.name}: Telegram did not confirm the message (no "ok": true)`);
+  });
 }
 
 function safeJson(text: string): unknown {

@@ -6,7 +6,7 @@ import { createHmac } from 'node:crypto';
 import { formatAlertMessage } from '../../core/alert-message.ts';
 import type { AlertChannel } from '../../core/ports.ts';
 import type { SpikeAlert } from '../../core/types.ts';
-import { channelSecret, postToChannel, redact, requireSecret, type ChannelOptions } from './post.ts';
+import { defineChannel, postToChannel, redact, type ChannelOptions } from './post.ts';
 
 export const SIGNATURE_HEADER = 'X-Fanpulse-Signature';
 
@@ -18,21 +18,13 @@ export function webhookPayload(alert: SpikeAlert): unknown {
 export const signature = (secret: string, body: string) => `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
 
 export function createWebhookChannel(options: ChannelOptions & { url: string }): AlertChannel {
-  const secret = channelSecret(options.credentials, options.secretEnv);
-  return {
-    name: options.name,
-    fingerprint: secret.fingerprint,
-    topics: options.topics,
-    kinds: options.kinds,
-    async send(alert) {
-      const key = requireSecret(secret, options.name, options.secretEnv, 'the shared secret the receiver verifies signatures with');
-      // The fetcher sends JSON.stringify(json): the same bytes signed here.
-      const json = webhookPayload(alert);
-      await postToChannel(
-        options.fetcher,
-        { url: options.url, json, accept: 'application/json', headers: { [SIGNATURE_HEADER]: signature(key, JSON.stringify(json)) } },
-        { channel: options.name, redactedUrl: redact(options.url), goneStatuses: [410] },
-      );
-    },
-  };
+  return defineChannel(options, 'the shared secret the receiver verifies signatures with', async (key, alert) => {
+    // The fetcher sends JSON.stringify(json): the same bytes signed here.
+    const json = webhookPayload(alert);
+    await postToChannel(
+      options.fetcher,
+      { url: options.url, json, accept: 'application/json', headers: { [SIGNATURE_HEADER]: signature(key, JSON.stringify(json)) } },
+      { channel: options.name, redactedUrl: redact(options.url), goneStatuses: [410] },
+    );
+  });
 }
