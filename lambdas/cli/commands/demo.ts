@@ -19,7 +19,6 @@ import { UsageError } from '../../core/errors.ts';
 import { runPass, type PassLog } from '../../core/pipeline.ts';
 import { readAlerts, readTrends } from '../../query/read.ts';
 import { HOUR_MS, iso } from '../../core/time.ts';
-import type { TrendBucket } from '../../core/types.ts';
 import { renderHourlyChart } from '../../query/chart.ts';
 import { PACKAGE_ROOT } from '../context.ts';
 import { renderTable } from '../../query/format.ts';
