@@ -110,7 +110,10 @@ async function open(view = ''): Promise<Page> {
 
 /** A chart's data table: the column names and, per row, the bucket start (ISO) and its numbers. */
 async function chartTable(page: Page, section: string) {
-  return page.locator(`#${section} details.data table`).evaluate((table) => ({
+  // Opened as a reader opens it: the table is built on first open.
+  const details = page.locator(`#${section} details.data`);
+  if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) await details.locator('summary').click();
+  return details.locator('table').evaluate((table) => ({
     caption: table.querySelector('caption')!.textContent,
     columns: [...table.querySelectorAll('thead th')].map((th) => th.textContent),
     rows: [...table.querySelectorAll('tbody tr')].map((tr) => ({

@@ -126,7 +126,20 @@ function drawAlerts(u: uPlot, spec: ChartSpec, markers: HTMLElement): void {
   for (const stale of existing.values()) stale.remove();
 }
 
+/**
+ * The numbers behind the chart, built when first opened: a month by hour over ten topics is
+ * thousands of cells, and building them before the chart is drawn would delay it.
+ */
 function dataTable(spec: ChartSpec): HTMLElement {
+  const box = h('div', { class: 'scroll' });
+  const details = h('details', { class: 'data' }, h('summary', {}, 'Data table'), box);
+  details.addEventListener('toggle', () => {
+    if (details.open && !box.firstChild) box.append(tableOf(spec));
+  });
+  return details;
+}
+
+function tableOf(spec: ChartSpec): HTMLElement {
   const { grid } = spec;
   const table = h(
     'table',
@@ -150,5 +163,5 @@ function dataTable(spec: ChartSpec): HTMLElement {
       ),
     ),
   );
-  return h('details', { class: 'data' }, h('summary', {}, 'Data table'), h('div', { class: 'scroll' }, table));
+  return table;
 }

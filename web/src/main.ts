@@ -203,6 +203,7 @@ async function load(): Promise<void> {
   const trends = api.trends({ ...base, source: view.source });
   const split = view.split ? configReady.then(() => Promise.all(splitSources().map((source) => api.trends({ ...base, source })))).then((all) => all.flat()) : null;
   const alerts = Promise.all([api.alerts(range), configReady]).then(([list]) => alertsInView(list));
+  const chartsAsked = Promise.allSettled([trends, split]);
   const tasks = [
     (async () => {
       const [main, perSource, inView] = await Promise.all([trends, split, alerts.catch(() => [] as Alert[]), configReady]);
@@ -221,12 +222,15 @@ async function load(): Promise<void> {
       (list) => mine === generation && preserving(() => sections.alerts.replaceChildren(alertList(list, openAlert))),
       (e: unknown) => (sections.alerts.replaceChildren(panelError(e)), Promise.reject(e)),
     ),
-    api.sources().then(
+    // The panels below the charts wait for the chart's data: on one small server (serve over the
+    // embedded store) they would otherwise compete with it and delay the first chart.
+    chartsAsked.then(() => api.sources()).then(
       (list: SourceStatus[]) => mine === generation && preserving(() => fill(sections.sources, sourcesTable(list))),
       (e: unknown) => (fill(sections.sources, panelError(e)), Promise.reject(e)),
     ),
     (async () => {
       if (!sections.posts.querySelector('.post-results')) fill(sections.posts, postsPanel());
+      await chartsAsked;
       await loadPosts();
     })().catch((e: unknown) => {
       sections.posts.querySelector('.post-results')?.replaceChildren(panelError(e));
