@@ -66,11 +66,16 @@ export function createHttpFetcher(options: HttpFetcherOptions): Fetcher {
   async function getFollowingRedirects(request: FetchRequest): Promise<FetchResponse> {
     const post = postBody(request);
     const headers = requestHeaders(request, options.userAgent, post);
-    let url = parseStartUrl(request.url);
+    // The caller's own headers (an API key, a bearer token) are for the origin asked: a redirect to
+    // another origin gets the plain request, as browsers drop Authorization on such a hop.
+    const elsewhere = requestHeaders({ ...request, headers: undefined }, options.userAgent, post);
+    const start = parseStartUrl(request.url);
+    let url = start;
     for (let redirects = 0; ; redirects += 1) {
       const current = url;
+      const hopHeaders = current.origin === start.origin ? headers : elsewhere;
       // One slot per hop: a redirect to another host must not hold this host's slot while it waits.
-      const hop = await limiter.run(current.host, () => fetchHop(current, headers, post));
+      const hop = await limiter.run(current.host, () => fetchHop(current, hopHeaders, post));
       if (hop.kind === 'done') return hop.response;
       if (post) {
         throw new FetchError('http-status', `HTTP ${hop.status} redirect in answer to a POST to ${current.href}`, { status: hop.status, url: current.href });

@@ -370,6 +370,23 @@ describe('createHttpFetcher', () => {
       expect(body(response)).toBe(FEED);
     });
 
+    it("keeps the caller's credentials to the origin asked: a redirect to another host gets none of them", async () => {
+      const seen: Record<string, (string | undefined)[]> = { here: [], there: [] };
+      server.route('/keyed', (req, res) => {
+        seen.here!.push(req.headers['x-goog-api-key'] as string | undefined, req.headers.authorization);
+        res.writeHead(302, { Location: `${other.url}/keyed-elsewhere` }).end();
+      });
+      other.route('/keyed-elsewhere', (req, res) => {
+        seen.there!.push(req.headers['x-goog-api-key'] as string | undefined, req.headers.authorization);
+        res.writeHead(200).end(FEED);
+      });
+
+      const response = await fetcher().get({ url: `${server.url}/keyed`, headers: { 'X-Goog-Api-Key': 'k-123', Authorization: 'Bearer t-456' } });
+
+      expect(body(response)).toBe(FEED);
+      expect(seen).toEqual({ here: ['k-123', 'Bearer t-456'], there: [undefined, undefined] });
+    });
+
     it('refuses to follow a redirect out of http(s)', async () => {
       server.route('/to-file', (_req, res) => res.writeHead(302, { Location: 'file:///etc/passwd' }).end());
 
