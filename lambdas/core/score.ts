@@ -403,6 +403,7 @@ export function createScorer(rules: Readonly<ScoringRules> = ALL_RULES): (text: 
       }
       if (rules.laughter && entry?.laughter === true) {
         clause += entry.valence * weight;
+        boost = 0;
         continue;
       }
       const negates = entry?.negates ?? 0;
