@@ -139,7 +139,7 @@ const IDIOMS: Record<string, number> = {
 };
 
 /** Laughter: keeps its lexicon value (lol +2.25, haha +2.5) but, like an emoticon, is never negated or boosted. */
-const LAUGHTER = ['lol', 'lolol', 'lool', 'haha', 'hahaha', 'hahahaha', 'hehe', 'lmao', 'lmfao', 'rofl'];
+const LAUGHTER = ['lol', 'lolol', 'lool', 'haha', 'hahaha', 'hehe', 'lmao', 'lmfao', 'rofl'];
 
 /**
  * Text emoticons with VADER's human ratings (its lexicon's emoticon entries, scaled onto AFINN's
