@@ -1,8 +1,8 @@
 // Sentiment scorer vs plain `sentiment` and VADER on VADER's four human-rated ground-truth sets
 // (Hutto & Gilbert 2014): tweets, movie-review snippets, Amazon product-review snippets and NYT
 // editorial snippets. 3-class accuracy, macro-F1, Pearson r against the human mean, throughput on
-// one thread, the label cut on every set, and what each rule of lambdas/core/score.ts adds on each set
-// (the scorer with that rule switched off).
+// one thread, the label cut on every set (the shipped one marked), and what each rule of
+// lambdas/core/score.ts adds on each set (the scorer with that rule switched off).
 //
 // The tweets are in ../shared/reference/sentiment. The other three sets come from the same
 // archive (github.com/cjhutto/vaderSentiment, additional_resources/hutto_ICWSM_2014.tar.gz) and are
@@ -198,7 +198,8 @@ export async function main(): Promise<void> {
   const scores = sets.map((set) => set.rows.map((row) => scoreText(row.text).score));
   console.log(`\n  label cut on scoreText's score: accuracy per set (macro-F1)`);
   console.log(`  ${'positive above / negative below'.padEnd(32)}${sets.map((s) => s.name.padStart(18)).join('')}${'mean'.padStart(18)}`);
-  for (const [above, below] of [[0, 0], [0.5, -0.5], [1, -1], [1, 0], [1.5, -0.5], [2, -1], [2, -2]] as const) {
+  const cuts = [[0, 0], [0.25, 0], [0.5, 0], [0.75, 0], [1, 0], [0.5, -0.5], [1, -1], [1.5, -0.5], [2, -1], [2, -2]] as const;
+  for (const [above, below] of cuts) {
     const cells = sets.map((set, k) => {
       const labels = scores[k]!.map((s): SentimentLabel => (s > above ? 'positive' : s < below ? 'negative' : 'neutral'));
       return [accuracy(set.rows, labels), macroF1(set.rows, labels)] as const;

@@ -129,6 +129,25 @@ describe('scoreText', () => {
       expect(scoreText('No and no.')).toMatchObject({ score: -3, label: 'negative' });
     });
 
+    it('negates after "least" (VADER\'s rule), but not in "at least"', () => {
+      // funny 1.9 → 2.375, × −0.74 = −1.7575 (rounded half up to −1.757)
+      expect(scoreText('the least funny episode')).toMatchObject({ score: -1.757, label: 'negative' });
+      expect(scoreText('at least it was funny')).toMatchObject({ score: 2.375, label: 'positive' });
+    });
+
+    it('does not negate laughter: it is the writer\'s reaction, like an emoticon', () => {
+      // lol 1.8 → 2.25 is within reach of "not" but keeps its value
+      expect(scoreText("I'm not the latter lol")).toMatchObject({ score: 2.25, label: 'positive' });
+      // a booster before laughter does not carry over to the next word: lol 2.25 + good 2.375
+      expect(scoreText('so lol good')).toMatchObject({ score: 4.625, label: 'positive' });
+    });
+
+    it('reads "can\'t wait" as eagerness, not as a negated "wait"', () => {
+      // +2 from the campaign lexicon; "good" after it is not negated: 2 + 2.375
+      expect(scoreText("can't wait, good")).toMatchObject({ score: 4.375, label: 'positive' });
+      expect(scoreText("I can’t wait for season 2")).toMatchObject({ score: 2, label: 'positive' });
+    });
+
     it('makes "not bad" mildly positive, weaker than "good"', () => {
       const notBad = scoreText('not bad').score;
       expect(notBad).toBeGreaterThan(0);
@@ -145,6 +164,24 @@ describe('scoreText', () => {
     });
   });
 
+  describe('questions', () => {
+    it('counts a clause that ends in "?" a quarter: asking is not saying', () => {
+      // good 2.375 × 0.25 = 0.59375 (rounded half up to 0.594)
+      expect(scoreText('Is the finale good?')).toMatchObject({ score: 0.594, label: 'positive' });
+      expect(scoreText('Is the finale good? It is good.')).toMatchObject({ score: 2.969, label: 'positive' });
+    });
+
+    it('keeps the sign of a question: a complaint asked is still a complaint', () => {
+      // cancel −3 (campaign lexicon) × 0.25
+      expect(scoreText('Why did they cancel it?')).toMatchObject({ score: -0.75, label: 'negative' });
+    });
+
+    it('only weighs the clause that asks', () => {
+      // bad −3.125 in a statement, good 2.375 × 0.25 in the question after the comma
+      expect(scoreText('The finale was bad, was the rest good?')).toMatchObject({ score: -2.531, label: 'negative' });
+    });
+  });
+
   describe('emphasis', () => {
     it('raises the magnitude after an intensifier and lowers it after a diminisher', () => {
       expect(scoreText('very good').score).toBeGreaterThan(scoreText('good').score);
@@ -158,6 +195,19 @@ describe('scoreText', () => {
       expect(scoreText('good!').score).toBeGreaterThan(scoreText('good').score);
       expect(scoreText('bad!!').score).toBeLessThan(scoreText('bad').score);
       expect(scoreText('Thursday!!!').score).toBe(0);
+    });
+
+    it('knows all of VADER\'s boosters and dampeners', () => {
+      // good 2.375 × (1 + 0.3) = 3.0875 (rounded half up) and × (1 − 0.3) = 1.6625 (which floating point rounds either way)
+      expect(scoreText('quite good').score).toBe(3.088);
+      expect(scoreText('greatly helpful').score).toBeGreaterThan(scoreText('helpful').score);
+      expect(scoreText('occasionally good').score).toBeCloseTo(1.6625, 2);
+    });
+
+    it('reads VADER\'s idioms as their meaning, not their words', () => {
+      // "bad ass" 1.5 → 1.875: praise, where bad −3.125 + ass −3.125 would be an insult
+      expect(scoreText('his mohawk was bad ass')).toMatchObject({ score: 1.875, label: 'positive' });
+      expect(scoreText('that move was the kiss of death')).toMatchObject({ score: -1.875, label: 'negative' });
     });
 
     it('reads stretched words as the word', () => {
