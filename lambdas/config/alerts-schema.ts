@@ -41,13 +41,14 @@ export const alertsSchema = z
       .default(6),
     /**
      * After an alert for a topic, no new alert for it until this many hours have passed: a wave of
-     * petition chatter is one e-mail, not one per pass while it lasts.
+     * petition chatter is one e-mail, not one per pass while it lasts. A day: waves of tweets last
+     * into the next day (on NAB realTweets 24 h against 12 h drops one false alert, no detection).
      */
     cooldownHours: z
       .number({ error: 'cooldownHours must be a number of hours' })
       .min(0, { error: 'cooldownHours must be 0 or more' })
       .max(24 * 30, { error: 'cooldownHours must be at most 720 (30 days)' })
-      .default(12),
+      .default(24),
     /** Days of history whose same hour of day forms the seasonal baseline (the daily cycle). */
     seasonDays: z
       .number({ error: 'seasonDays must be a number of days' })

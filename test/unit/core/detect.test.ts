@@ -268,15 +268,28 @@ describe('backtest', () => {
     expect(findings.map((f) => f.windowStart)).toEqual([new Date(at(14 * DAY)).toISOString(), new Date(at(14 * DAY + gap)).toISOString()]);
   });
 
-  it('does not alert for a burst no bigger than one in the last two weeks (the record)', () => {
+  it('alerts for a second wave as big as the first, but not for a third (two bursts in two weeks are the record)', () => {
     const steady = simulate({ meanPerHour: 3, cycle: 0.6, dispersion: 0.3, days: 20, seed: 10 });
-    const series = withCounts(withCounts(steady, 14 * DAY, [60]), 17 * DAY, [60]);
-    const findings = backtest(series, settings).filter((f) => Date.parse(f.windowEnd) > at(14 * DAY));
-    expect(findings.map((f) => f.windowStart)).toEqual([new Date(at(14 * DAY)).toISOString()]);
-    const repeat = detectSpike(series, at(17 * DAY + 1), settings);
-    expect(repeat).toMatchObject({ status: 'normal', count: 60 });
-    // The 60 three days earlier is the record of the one-hour window.
-    expect(repeat.status !== 'insufficient-data' && repeat.tests[0]).toMatchObject({ hours: 1, record: 60, threshold: 61 });
+    const series = withCounts(withCounts(withCounts(steady, 12 * DAY, [60]), 15 * DAY, [60]), 18 * DAY, [60]);
+    const findings = backtest(series, settings).filter((f) => Date.parse(f.windowEnd) > at(12 * DAY));
+    expect(findings.map((f) => f.windowStart)).toEqual([new Date(at(12 * DAY)).toISOString(), new Date(at(15 * DAY)).toISOString()]);
+    const third = detectSpike(series, at(18 * DAY + 1), settings);
+    expect(third).toMatchObject({ status: 'normal', count: 60 });
+    // The two 60s three and six days earlier: the second-highest burst is 60.
+    expect(third.status !== 'insufficient-data' && third.tests[0]).toMatchObject({ hours: 1, record: 60, threshold: 61 });
+  });
+
+  it('counts a burst lasting into the next day once: peaks under 48 hours apart are one burst', () => {
+    // Hand-made: 0 everywhere except 50 at day 10, 45 the next day (one burst), 30 at day 14; tested at day 16.
+    const counts = Array.from({ length: 17 * DAY }, () => 0);
+    counts[10 * DAY] = 50;
+    counts[11 * DAY] = 45;
+    counts[14 * DAY] = 30;
+    const series = counts.map((count, h) => ({ hourStart: at(h), count }));
+    const detection = detectSpike(series, at(16 * DAY + 1), settings);
+    if (detection.status === 'insufficient-data') throw new Error('expected a verdict');
+    // 45 is 24 h from the 50, so the second burst is the 30, four days later.
+    expect(detection.tests[0]).toMatchObject({ hours: 1, record: 30 });
   });
 
   it('takes the record from the two weeks before the window, not from older history', () => {
