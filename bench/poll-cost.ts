@@ -214,7 +214,9 @@ export async function main(): Promise<void> {
     const postAndBucketWrites = (calls: readonly RecordedCall[]) =>
       calls.filter((c) => c.operation === 'BatchWriteItem').reduce((n, c) => n + c.items, 0) + calls.filter((c) => c.operation === 'UpdateItem').length;
     console.log(
-      `  post and bucket writes: ${postAndBucketWrites(first.calls)} for the first pass's ${first.invocation.newPosts} new posts (${(postAndBucketWrites(first.calls) / Math.max(1, first.invocation.newPosts)).toFixed(2)} a post, target ≤ 1.1), ` +
+      // One bucket update per topic-hour: the first pass's posts are spread over 30 days, so it has
+      // many; `npm run bench -- ingest` measures a large ingest against the ≤ 1.1 target.
+      `  post and bucket writes: ${postAndBucketWrites(first.calls)} for the first pass's ${first.invocation.newPosts} new posts (${(postAndBucketWrites(first.calls) / Math.max(1, first.invocation.newPosts)).toFixed(2)} a post, one bucket update per topic-hour touched), ` +
         `${postAndBucketWrites(steadyCalls)} on the steady pass (target 0), ${postAndBucketWrites(withNew.calls)} for ${withNew.invocation.newPosts} new posts in one hour`,
     );
     console.log(`  steady pass reads: ${summarise(steadyCalls).reads.units} units for ${shipped.sources.length} sources (target ≤ sources + a small constant)`);
