@@ -57,7 +57,6 @@ describe('FanpulseStack', () => {
       'AwsSolutions-L1',
       'AwsSolutions-L1',
       'AwsSolutions-SMG4',
-      'AwsSolutions-SNS2',
       'AwsSolutions-SQS3',
     ]);
     for (const acknowledged of nag.suppressedViolations) expect(acknowledged.reason.length, acknowledged.acknowledgedAt).toBeGreaterThan(60);
