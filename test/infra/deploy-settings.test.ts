@@ -96,16 +96,19 @@ describe('cdk synth', () => {
     expect(synthFailure!.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
   }, 60_000);
 
-  it('builds what the context asks for: two subscriptions, a public API, a 5-minute schedule, a deletable table', async () => {
+  it('builds what the context asks for: two addresses on both topics, a public API, a 5-minute schedule, a deletable table, a dashboard', async () => {
     const { template } = await synthFanpulse({
       alertEmail: 'organiser@example.org,team@example.org',
       publicApi: 'true',
       pollRate: '5',
       retainData: 'false',
       stackName: 'FanpulseBallard',
+      dashboard: 'true',
       config: join(PROJECT_ROOT, 'test/fixtures/deploy/fanpulse.config.json'),
     });
-    template.resourceCountIs('AWS::SNS::Subscription', 2);
+    // Each address on the alert topic and on the alarm topic.
+    template.resourceCountIs('AWS::SNS::Subscription', 4);
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'FanpulseBallard' });
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'team@example.org' });
     template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(5 minutes)' });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Invocations', Period: 600 });
