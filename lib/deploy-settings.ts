@@ -25,6 +25,8 @@ export interface DeploySettings {
   readonly publicApi: boolean;
   /** Keep the table when the stack is deleted. */
   readonly retainData: boolean;
+  /** A CloudWatch dashboard ($3 a month beyond the account's three free ones). */
+  readonly dashboard: boolean;
 }
 
 // `-c` values arrive as strings; cdk.json context may hold real booleans and numbers.
@@ -52,13 +54,14 @@ const contextSchema = z.object({
   pollRate: pollRate.optional(),
   publicApi: flag('publicApi').default(false),
   retainData: flag('retainData').default(true),
+  dashboard: flag('dashboard').default(false),
 });
 
 type ContextReader = Pick<Node, 'tryGetContext'>;
 
 export async function readDeploySettings(node: ContextReader): Promise<DeploySettings> {
   const raw = Object.fromEntries(
-    ['stackName', 'alertEmail', 'config', 'pollRate', 'publicApi', 'retainData'].map((key) => [key, node.tryGetContext(key) ?? undefined]),
+    ['stackName', 'alertEmail', 'config', 'pollRate', 'publicApi', 'retainData', 'dashboard'].map((key) => [key, node.tryGetContext(key) ?? undefined]),
   );
   const parsed = contextSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(`invalid deploy context (-c key=value):\n${formatConfigIssues(parsed.error)}`);
@@ -78,5 +81,6 @@ export async function readDeploySettings(node: ContextReader): Promise<DeploySet
     pollRateMinutes: rate.data,
     publicApi: context.publicApi,
     retainData: context.retainData,
+    dashboard: context.dashboard,
   };
 }

@@ -41,20 +41,22 @@ export class FanpulseStack extends Stack {
       pageUrl: settings.publicApi ? this.queryApi.url : undefined,
     });
     this.monitoring = new Monitoring(this, 'Monitoring', {
-      alertTopic: this.alerting.topic,
+      alarmTopic: this.alerting.alarmTopic,
       pollFunction: this.polling.function,
+      pollLogGroup: this.polling.function.logGroup,
       pollRate: this.polling.rate,
       deadLetterQueue: this.polling.deadLetterQueue,
       queryFunction: this.queryApi.function,
       api: this.queryApi.api,
-      topics: settings.config.topics.map((topic) => ({ id: topic.id, name: topic.name ?? topic.id })),
-      serviceName: this.stackName,
+      dashboard: settings.dashboard,
     });
 
     new CfnOutput(this, 'TableName', { value: this.storage.table.tableName, description: 'FANPULSE_TABLE for the CLI' });
-    new CfnOutput(this, 'AlertTopicArn', { value: this.alerting.topic.topicArn, description: 'Alerts and alarms are published here' });
+    new CfnOutput(this, 'AlertTopicArn', { value: this.alerting.topic.topicArn, description: 'Spike alerts are published here' });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alerting.alarmTopic.topicArn, description: 'The monitoring alarms are published here' });
     new CfnOutput(this, 'ApiUrl', { value: this.queryApi.url, description: `GET <url>trends, alerts, sources (${settings.publicApi ? 'public' : 'IAM-signed requests'})` });
-    new CfnOutput(this, 'DashboardUrl', { value: this.monitoring.dashboardUrl, description: 'Posts, petition mentions and sentiment per hour per topic' });
+    const { dashboardUrl } = this.monitoring;
+    if (dashboardUrl) new CfnOutput(this, 'DashboardUrl', { value: dashboardUrl, description: 'The monitor: alarms, passes, what each source reads and why one fails' });
     new CfnOutput(this, 'PollFunctionName', { value: this.polling.function.functionName, description: 'aws lambda invoke --function-name <this> out.json runs a pass now' });
     new CfnOutput(this, 'CredentialsSecretName', { value: this.credentials.secret.secretName, description: 'Source keys: aws secretsmanager put-secret-value --secret-id <this> --secret-string file://credentials.json' });
     new CfnOutput(this, 'ReaderPolicyArn', { value: this.queryApi.readerPolicy.managedPolicyArn, description: 'Attach to a user or role to query the API and the table' });

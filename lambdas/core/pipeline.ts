@@ -7,6 +7,7 @@ import type { Config } from '../config/schema.ts';
 import { evaluateTopic } from './alerting.ts';
 import { FetchError } from './errors.ts';
 import { analysePost } from './analyse.ts';
+import { matchingFingerprint, rememberListing, unremembered } from './counted-memory.ts';
 import { cooldownUntil } from './detect.ts';
 import { mapConcurrent } from './map-concurrent.ts';
 import { compileTopics, type TopicMatcher } from './match.ts';
@@ -140,6 +141,7 @@ async function runLockedPass({ config, store, sources, sink, channels = [], now,
   };
   const matcher = compileTopics(config.topics);
   const sourceConfigs = new Map(config.sources.map((source) => [source.id, source]));
+  const topicsById = new Map(config.topics.map((topic) => [topic.id, topic]));
   const states = await store.getSourceStates(sources.map((source) => source.id));
 
   const fetched = await mapConcurrent(sources, config.poll.concurrency, async (source) => {
@@ -156,7 +158,11 @@ async function runLockedPass({ config, store, sources, sink, channels = [], now,
       const outcome: SourceOutcome = poll.changed
         ? { sourceId: source.id, status: 'ok', items: poll.posts.length, counted: scored.length, unreadable: poll.rejected?.count ?? 0 }
         : { sourceId: source.id, status: 'not-modified' };
-      return { outcome, state: afterSuccess(state, poll, now), scored };
+      // Only what the source does not remember counting goes to the store; the new memory is stored
+      // with the state, after the ingest that makes it true (core/counted-memory.ts).
+      const fingerprint = matchingFingerprint(topicIds.flatMap((id) => topicsById.get(id) ?? []));
+      const counted = poll.changed ? rememberListing(scored, fingerprint) : (state.counted ?? null);
+      return { outcome, state: { ...afterSuccess(state, poll, now), counted }, scored: unremembered(scored, state.counted, fingerprint) };
     } catch (error) {
       // Anything a source throws is that source's failure, never the pass's.
       const failure = error instanceof FetchError ? error : new FetchError('network', `unexpected error: ${(error as Error).message}`, {}, { cause: error });

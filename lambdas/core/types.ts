@@ -166,4 +166,16 @@ export interface SourceState {
   lastRejection: string | null;
   /** What the source reads and why, in words (e.g. which Reddit mode, the API quota it used). */
   detail: string | null;
+  /** The posts of its last listing already stored and counted for it (core/counted-memory.ts); absent before the first. */
+  counted?: CountedPosts | null;
+}
+
+/**
+ * A source's memory of what it has counted: the ids (post-id.ts) of the matching posts it listed
+ * last time, all stored and counted in its own and the topic-wide buckets, valid only for the
+ * topic definitions they were matched against (`for`, a fingerprint of them).
+ */
+export interface CountedPosts {
+  for: string;
+  ids: string[];
 }

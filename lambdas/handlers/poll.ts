@@ -6,14 +6,15 @@
 // it did no work, and reporting success would hide a lock left by a failed attempt (Lambda retries
 // it, then the dead-letter queue hears of it). The lease outlasts the function's timeout, so a pass
 // still running is never overlapped.
+//
+// What the pass did is logged as structured lines (adapters/pass-log.ts), which the monitoring
+// queries read; no custom metrics are published.
 
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { DASHBOARD_HOURS, METRICS_NAMESPACE, publishDashboardMetrics } from '../adapters/dashboard-metrics.ts';
+import { logPass } from '../adapters/pass-log.ts';
 import { readPollEnv, type PollEnv } from '../config/env.ts';
 import { runPass, type PassReport } from '../core/pipeline.ts';
-import { readTrends } from '../query/read.ts';
 import { once, wirePoll } from './wiring.ts';
 
 /** What the schedule sends (lib/constructs/polling.ts); any other event also runs a pass. */
@@ -21,7 +22,7 @@ export interface PollEvent {
   scheduledTime?: string;
 }
 
-export function createPollHandler(readEnv: () => PollEnv, logger = new Logger(), metrics = new Metrics({ namespace: METRICS_NAMESPACE })) {
+export function createPollHandler(readEnv: () => PollEnv, logger = new Logger()) {
   const wiring = once(() => wirePoll(readEnv()));
   return async (event: PollEvent, context: Context): Promise<PassReport> => {
     logger.addContext(context);
@@ -30,14 +31,7 @@ export function createPollHandler(readEnv: () => PollEnv, logger = new Logger(),
     const now = new Date();
     const report = await runPass({ config, store, sources, sink, channels, now, log: logger });
     if (report.skipped) throw new Error(`pass skipped: another pass holds the lock until ${report.skipped.heldUntil}`);
-    logger.info('pass finished', { scheduledTime: event.scheduledTime, skipped: report.skipped, newPosts: report.newPosts, sources: report.sources, alertsDelivered: report.alertsDelivered.length, alertsPending: report.alertsPending.length });
-    try {
-      const hourly = await readTrends(store, config, { since: `${DASHBOARD_HOURS}h`, bucket: 'hour', format: 'json' }, now);
-      publishDashboardMetrics(metrics, report, hourly);
-    } catch (error) {
-      // The pass is stored; failing the invocation now would only make Lambda run it again.
-      logger.warn('dashboard metrics not published', error as Error);
-    }
+    logPass(logger, report, event.scheduledTime);
     return report;
   };
 }

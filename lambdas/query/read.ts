@@ -107,5 +107,9 @@ export async function readAlerts(store: Store, params: AlertsParams, now: Date):
 /** Every configured source with its health, including the ones never polled yet. */
 export async function readSources(store: Store, config: Config): Promise<(SourceState & { type: string })[]> {
   const states = await store.getSourceStates(config.sources.map((s) => s.id));
-  return config.sources.map((source) => ({ ...(states.get(source.id) ?? initialSourceState(source.id)), type: source.type }));
+  return config.sources.map((source) => {
+    // What the source remembers counting is the pass's bookkeeping, not its health.
+    const { counted: _counted, ...state } = states.get(source.id) ?? initialSourceState(source.id);
+    return { ...state, type: source.type };
+  });
 }

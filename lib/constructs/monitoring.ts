@@ -1,7 +1,13 @@
-// Is the monitor working, and what is it seeing? Alarms that e-mail the alert topic when polling
-// fails, is throttled, has stopped, or has left events in the dead-letter queue (or the API fails);
-// and a dashboard of posts, petition mentions and sentiment per hour per topic, from the metrics
-// the poll function publishes (lambdas/adapters/dashboard-metrics.ts).
+// Is the monitor working, and what is it seeing? Alarms on the functions' and the queue's built-in
+// metrics, which e-mail the alarm topic when polling fails, is throttled, has stopped, or has left
+// events in the dead-letter queue (or the API fails); Logs Insights queries saved over the poll
+// function's structured pass logs (lambdas/adapters/pass-log.ts): which sources fail and why, what
+// each reads, new posts per hour; and, when asked for, a dashboard of both.
+//
+// Nothing here publishes custom metrics ($0.30 a month each): alarms read metrics AWS publishes for
+// free, the queries read logs the function writes anyway (Logs Insights bills $0.005 per GB scanned,
+// and a month of pass logs is a few MB). The per-topic trends themselves are the table's, read by
+// `fanpulse trends`, the API and its page, exactly.
 
 import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -11,40 +17,66 @@ import {
   ComparisonOperator,
   Dashboard,
   GraphWidget,
-  MathExpression,
-  Metric,
+  LogQueryVisualizationType,
+  LogQueryWidget,
   Stats,
   TextWidget,
   TreatMissingData,
-  type IWidget,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { QueryDefinition, QueryString, type ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE, PASS_METRICS, TOPIC_METRICS } from '../../lambdas/adapters/dashboard-metrics.ts';
+import { PASS_LOG_EVENTS } from '../../lambdas/adapters/pass-log.ts';
 
-export interface MonitoredTopic {
-  readonly id: string;
-  readonly name: string;
-}
+const sourceLines = `event = "${PASS_LOG_EVENTS.source}"`;
+const passLines = `event = "${PASS_LOG_EVENTS.pass}"`;
+
+/** The saved queries over the pass logs (and the dashboard's log widgets), by name. */
+export const PASS_QUERIES = {
+  'failing sources': new QueryString({
+    fields: ['@timestamp', 'source', 'failureKind', 'error'],
+    filterStatements: [sourceLines, 'outcome = "failed"'],
+    sort: '@timestamp desc',
+    limit: 100,
+  }),
+  'failures by source and kind': new QueryString({
+    filterStatements: [sourceLines, 'outcome = "failed"'],
+    statsStatements: ['count(*) as failures, latest(error) as lastError by source, failureKind'],
+    sort: 'failures desc',
+  }),
+  'what each source reads': new QueryString({
+    filterStatements: [sourceLines],
+    statsStatements: ['count(*) as polls, sum(items) as items, sum(matched) as matched, sum(unreadable) as unreadable, latest(outcome) as lastOutcome by source'],
+    sort: 'source asc',
+  }),
+  'new posts and failures per hour': new QueryString({
+    filterStatements: [passLines],
+    statsStatements: ['sum(newPosts) as newPosts, sum(sourcesFailed) as sourceFailures, sum(alertsRaised) as alerts by bin(1h)'],
+  }),
+} as const;
 
 export interface MonitoringProps {
-  /** Alarms notify it. */
-  readonly alertTopic: ITopic;
+  /** Alarms notify it (not the alert topic: see lib/constructs/alerting.ts). */
+  readonly alarmTopic: ITopic;
   readonly pollFunction: IFunction;
+  /** The poll function's log group: the pass logs the queries read. */
+  readonly pollLogGroup: ILogGroup;
   /** How often the schedule runs the poll function. */
   readonly pollRate: Duration;
   readonly deadLetterQueue: IQueue;
   readonly queryFunction: IFunction;
   readonly api: HttpApi;
-  /** The config's topics: one row of charts each. */
-  readonly topics: readonly MonitoredTopic[];
-  /** The `service` dimension the functions publish metrics under (their POWERTOOLS_SERVICE_NAME). */
-  readonly serviceName: string;
   /**
-   * The dashboard's name.
+   * A CloudWatch dashboard of the alarms, the functions and the pass logs' queries. Free within an
+   * account's three always-free dashboards, else $3 a month: more than the rest of the stack.
+   * @default false - the saved queries and the alarms only
+   */
+  readonly dashboard?: boolean;
+  /**
+   * The dashboard's name, and the folder of the saved queries.
    * @default - the stack's name
    */
   readonly dashboardName?: string;
@@ -52,19 +84,19 @@ export interface MonitoringProps {
 
 export class Monitoring extends Construct {
   readonly alarms: Alarm[] = [];
-  readonly dashboard: Dashboard;
+  readonly queries: QueryDefinition[] = [];
+  readonly dashboard: Dashboard | undefined;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     const { pollFunction, queryFunction, pollRate } = props;
-    const action = new SnsAction(props.alertTopic);
+    const action = new SnsAction(props.alarmTopic);
     const alarm = (alarmId: string, description: string, options: Omit<ConstructorParameters<typeof Alarm>[2], 'alarmDescription'>) => {
       const created = new Alarm(this, alarmId, { alarmDescription: description, ...options });
       created.addAlarmAction(action);
       this.alarms.push(created);
       return created;
     };
-
     alarm('PollErrors', 'A poll pass failed (usually the table): Lambda retries it; see the poll function logs.', {
       metric: pollFunction.metricErrors({ period: pollRate, statistic: Stats.SUM }),
       threshold: 1,
@@ -109,93 +141,46 @@ export class Monitoring extends Construct {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
 
-    this.dashboard = new Dashboard(this, 'Dashboard', {
-      dashboardName: props.dashboardName ?? Stack.of(this).stackName,
-      defaultInterval: Duration.days(7),
-    });
+    const name = props.dashboardName ?? Stack.of(this).stackName;
+    for (const [queryName, queryString] of Object.entries(PASS_QUERIES)) {
+      this.queries.push(new QueryDefinition(this, `Query${this.queries.length}`, { queryDefinitionName: `${name}/${queryName}`, queryString, logGroups: [props.pollLogGroup] }));
+    }
+
+    if (!props.dashboard) return;
+    this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: name, defaultInterval: Duration.days(7) });
+    const logs = (title: string, queryName: keyof typeof PASS_QUERIES, view: LogQueryVisualizationType, width: number) =>
+      new LogQueryWidget({ title, logGroupNames: [props.pollLogGroup.logGroupName], queryString: PASS_QUERIES[queryName].toString(), view, width, height: 6 });
     this.dashboard.addWidgets(
       new TextWidget({
         markdown:
-          '# fanpulse\nPer topic and hour: posts, petition mentions and net sentiment ((positive − negative) / posts), as `fanpulse trends` counts them ' +
-          '(the last 24 hours are refreshed every pass). Below: the monitor itself.',
+          '# fanpulse\nThe monitor itself: alarms, passes, what each source reads and why one fails (from the pass logs). ' +
+          'The trends per topic are the table\'s: `fanpulse trends`, the API and its page.',
         width: 24,
         height: 2,
       }),
+      new AlarmStatusWidget({ title: 'Alarms', alarms: [...this.alarms], width: 24, height: 3 }),
+      new GraphWidget({
+        title: 'Poll passes',
+        left: [pollFunction.metricInvocations({ label: 'invocations' }), pollFunction.metricErrors({ label: 'errors' })],
+        right: [pollFunction.metricDuration({ statistic: Stats.MAXIMUM, label: 'max duration' })],
+        width: 8,
+        height: 6,
+      }),
+      logs('New posts, source failures and alerts per hour', 'new posts and failures per hour', LogQueryVisualizationType.LINE, 8),
+      new GraphWidget({
+        title: 'Trends API',
+        left: [props.api.metricCount({ label: 'requests' }), props.api.metricClientError({ label: '4xx' }), props.api.metricServerError({ label: '5xx' })],
+        right: [props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ label: 'dead letters' })],
+        width: 8,
+        height: 6,
+      }),
+      logs('Failing sources, by kind', 'failures by source and kind', LogQueryVisualizationType.TABLE, 12),
+      logs('What each source reads', 'what each source reads', LogQueryVisualizationType.TABLE, 12),
     );
-    for (const topic of props.topics) this.dashboard.addWidgets(...topicWidgets(topic, props.serviceName));
-    this.dashboard.addWidgets(...operationsWidgets(props, this.alarms));
   }
 
-  /** The dashboard in the console. */
-  get dashboardUrl(): string {
-    return `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards/dashboard/${this.dashboard.dashboardName}`;
+  /** The dashboard in the console, when there is one. */
+  get dashboardUrl(): string | undefined {
+    return this.dashboard && `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards/dashboard/${this.dashboard.dashboardName}`;
   }
-}
-
-/**
- * A bucket's totals are re-published, timestamped at the start of its hour, until the hour is a day
- * old, and only grow: the hourly Maximum is the bucket's final count.
- */
-function topicMetric(name: string, topicId: string, serviceName: string, label: string): Metric {
-  return new Metric({
-    namespace: METRICS_NAMESPACE,
-    metricName: name,
-    dimensionsMap: { service: serviceName, topic: topicId },
-    statistic: Stats.MAXIMUM,
-    period: Duration.hours(1),
-    label,
-  });
-}
-
-function topicWidgets(topic: MonitoredTopic, serviceName: string): IWidget[] {
-  const posts = topicMetric(TOPIC_METRICS.posts, topic.id, serviceName, 'posts');
-  const petition = topicMetric(TOPIC_METRICS.petitionMentions, topic.id, serviceName, 'petition mentions');
-  const positive = topicMetric(TOPIC_METRICS.positive, topic.id, serviceName, 'positive');
-  const negative = topicMetric(TOPIC_METRICS.negative, topic.id, serviceName, 'negative');
-  return [
-    new GraphWidget({ title: `${topic.name}: posts and petition mentions per hour`, left: [posts, petition], width: 12, height: 6, leftYAxis: { min: 0 } }),
-    new GraphWidget({
-      title: `${topic.name}: net sentiment per hour`,
-      left: [
-        new MathExpression({
-          expression: '(positive - negative) / posts',
-          usingMetrics: { positive, negative, posts },
-          period: Duration.hours(1),
-          label: '(positive − negative) / posts',
-        }),
-      ],
-      leftYAxis: { min: -1, max: 1 },
-      width: 12,
-      height: 6,
-    }),
-  ];
-}
-
-function operationsWidgets(props: MonitoringProps, alarms: readonly Alarm[]): IWidget[] {
-  const passMetric = (name: string, label: string) =>
-    new Metric({ namespace: METRICS_NAMESPACE, metricName: name, dimensionsMap: { service: props.serviceName }, statistic: Stats.SUM, period: Duration.hours(1), label });
-  return [
-    new AlarmStatusWidget({ title: 'Alarms', alarms: [...alarms], width: 24, height: 3 }),
-    new GraphWidget({
-      title: 'Poll passes',
-      left: [props.pollFunction.metricInvocations({ label: 'invocations' }), props.pollFunction.metricErrors({ label: 'errors' })],
-      right: [props.pollFunction.metricDuration({ statistic: Stats.MAXIMUM, label: 'max duration' })],
-      width: 8,
-      height: 6,
-    }),
-    new GraphWidget({
-      title: 'New posts and failing sources per hour',
-      left: [passMetric(PASS_METRICS.newPosts, 'new posts')],
-      right: [passMetric(PASS_METRICS.sourcesFailed, 'source failures')],
-      width: 8,
-      height: 6,
-    }),
-    new GraphWidget({
-      title: 'Trends API',
-      left: [props.api.metricCount({ label: 'requests' }), props.api.metricClientError({ label: '4xx' }), props.api.metricServerError({ label: '5xx' })],
-      right: [props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ label: 'dead letters' })],
-      width: 8,
-      height: 6,
-    }),
-  ];
 }

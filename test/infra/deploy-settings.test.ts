@@ -28,9 +28,9 @@ beforeAll(async () => {
 });
 
 describe('readDeploySettings', () => {
-  it('defaults to the shipped config, its poll interval, an IAM-authorised API and a retained table', async () => {
+  it('defaults to the shipped config, its poll interval, an IAM-authorised API, a retained table and no dashboard', async () => {
     const settings = await readDeploySettings(context({}));
-    expect(settings).toMatchObject({ stackName: 'Fanpulse', alertEmails: [], configFile: SHIPPED_CONFIG, publicApi: false, retainData: true });
+    expect(settings).toMatchObject({ stackName: 'Fanpulse', alertEmails: [], configFile: SHIPPED_CONFIG, publicApi: false, retainData: true, dashboard: false });
     expect(settings.config).toEqual(await loadConfig(SHIPPED_CONFIG));
     expect(settings.pollRateMinutes).toBe(settings.config.poll.intervalMinutes);
     expect(settings.pollRateMinutes).toBe(15);
@@ -38,9 +38,10 @@ describe('readDeploySettings', () => {
 
   it('takes one or more comma-separated alert addresses, and the other choices as -c gives them (strings)', async () => {
     const settings = await readDeploySettings(
-      context({ alertEmail: ' organiser@example.org, team@example.org ', pollRate: '5', publicApi: 'true', retainData: 'false', stackName: 'FanpulseBallard' }),
+      context({ alertEmail: ' organiser@example.org, team@example.org ', pollRate: '5', publicApi: 'true', retainData: 'false', stackName: 'FanpulseBallard', dashboard: 'true' }),
     );
     expect(settings).toMatchObject({
+      dashboard: true,
       alertEmails: ['organiser@example.org', 'team@example.org'],
       pollRateMinutes: 5,
       publicApi: true,
@@ -55,6 +56,7 @@ describe('readDeploySettings', () => {
     [{ pollRate: '0' }, /pollRate: must be at least 1 minute/],
     [{ pollRate: '1440' }, /pollRate: must be at most 720 minutes/],
     [{ publicApi: 'yes' }, /publicApi: publicApi must be true or false/],
+    [{ dashboard: 'maybe' }, /dashboard: dashboard must be true or false/],
     [{ stackName: 'my stack' }, /stackName: must start with a letter/],
   ])('rejects %o, naming the context key', async (values, message) => {
     const attempt = readDeploySettings(context(values));
@@ -94,16 +96,19 @@ describe('cdk synth', () => {
     expect(synthFailure!.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
   }, 60_000);
 
-  it('builds what the context asks for: two subscriptions, a public API, a 5-minute schedule, a deletable table', async () => {
+  it('builds what the context asks for: two addresses on both topics, a public API, a 5-minute schedule, a deletable table, a dashboard', async () => {
     const { template } = await synthFanpulse({
       alertEmail: 'organiser@example.org,team@example.org',
       publicApi: 'true',
       pollRate: '5',
       retainData: 'false',
       stackName: 'FanpulseBallard',
+      dashboard: 'true',
       config: join(PROJECT_ROOT, 'test/fixtures/deploy/fanpulse.config.json'),
     });
-    template.resourceCountIs('AWS::SNS::Subscription', 2);
+    // Each address on the alert topic and on the alarm topic.
+    template.resourceCountIs('AWS::SNS::Subscription', 4);
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'FanpulseBallard' });
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'team@example.org' });
     template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(5 minutes)' });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Invocations', Period: 600 });

@@ -16,7 +16,7 @@ beforeAll(async () => {
   for (const variable of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE', 'AWS_SESSION_TOKEN']) delete process.env[variable];
   synth = await synthFanpulse({ alertEmail: 'ops@example.com', config: CONFIG });
   template = synth.template;
-}, 120_000);
+}, 600_000);
 
 const functions = () => Object.entries(template.findResources('AWS::Lambda::Function'));
 
@@ -27,14 +27,17 @@ describe('FanpulseStack', () => {
   it('composes storage, alerting, credentials, polling, the query API and monitoring', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.resourceCountIs('AWS::SecretsManager::Secret', 1);
-    template.resourceCountIs('AWS::SNS::Topic', 1);
-    template.resourceCountIs('AWS::SNS::Subscription', 1);
+    // The alerts' topic and the alarms' topic, the address subscribed to each.
+    template.resourceCountIs('AWS::SNS::Topic', 2);
+    template.resourceCountIs('AWS::SNS::Subscription', 2);
     template.resourceCountIs('AWS::Lambda::Function', 2);
     template.resourceCountIs('AWS::Scheduler::Schedule', 1);
     template.resourceCountIs('AWS::SQS::Queue', 1);
     template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
     template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
-    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    template.resourceCountIs('AWS::Logs::QueryDefinition', 4);
+    // A dashboard only when asked for (-c dashboard=true): $3 a month beyond the account's free three.
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
   });
 
   it('matches the reviewed template (asset hashes masked)', () => {
@@ -59,17 +62,16 @@ describe('FanpulseStack', () => {
     for (const acknowledged of nag.suppressedViolations) expect(acknowledged.reason.length, acknowledged.acknowledgedAt).toBeGreaterThan(60);
   });
 
-  it('outputs what a user needs next: table, topic, API URL, dashboard URL, reader policy, poll function, credentials secret', () => {
+  it('outputs what a user needs next: table, topics, API URL, reader policy, poll function, credentials secret', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
-    expect(Object.keys(outputs).filter((k) => !k.startsWith('CDK')).sort()).toEqual(['AlertTopicArn', 'ApiUrl', 'CredentialsSecretName', 'DashboardUrl', 'PollFunctionName', 'ReaderPolicyArn', 'TableName']);
+    expect(Object.keys(outputs).filter((k) => !k.startsWith('CDK')).sort()).toEqual(['AlarmTopicArn', 'AlertTopicArn', 'ApiUrl', 'CredentialsSecretName', 'PollFunctionName', 'ReaderPolicyArn', 'TableName']);
     // The name without the six characters Secrets Manager appends to the ARN: what --secret-id takes.
     const secret = Object.keys(template.findResources('AWS::SecretsManager::Secret'))[0]!;
     expect(JSON.stringify(outputs.CredentialsSecretName!.Value)).toContain(`{"Ref":"${secret}"}`);
-    expect(JSON.stringify(outputs.DashboardUrl!.Value)).toContain('.console.aws.amazon.com/cloudwatch/home?region=');
     expect(JSON.stringify(outputs.ApiUrl!.Value)).toContain('execute-api');
   });
 
-  it('runs every function on Node.js 22, arm64, with the stack name as its metrics service', () => {
+  it('runs every function on Node.js 22, arm64, with the stack name as its logs\' service', () => {
     expect(functions()).toHaveLength(2);
     for (const [, fn] of functions()) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
@@ -96,9 +98,36 @@ describe('FanpulseStack', () => {
     expect(wildcards).toEqual([]);
   });
 
-  it('charts every configured topic on the dashboard', () => {
-    const body = JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]!.Properties.DashboardBody);
-    expect(body).toContain('Bosch: Legacy: posts and petition mentions per hour');
-    expect(body).toContain('Ballard: net sentiment per hour');
+  it('holds no customer managed key: the alert topic uses aws/sns, the alarm topic (alarm notices only) none', () => {
+    template.resourceCountIs('AWS::KMS::Key', 0);
+    const topics = Object.values(template.findResources('AWS::SNS::Topic')).map((t) => t.Properties);
+    const keyOf = (t: { KmsMasterKeyId?: unknown }) => (t.KmsMasterKeyId === undefined ? null : JSON.stringify(t.KmsMasterKeyId).match(/alias\/aws\/sns/)?.[0]);
+    expect(topics.map((t) => [t.DisplayName, keyOf(t)]).sort()).toEqual([
+      ['fanpulse alarms', null],
+      ['fanpulse alerts', 'alias/aws/sns'],
+    ]);
+  });
+
+  it('publishes no custom metrics: no PutMetricData grant, and no embedded-metric-format writer in the poll bundle', () => {
+    expect([...policyActions(template).values()].flat()).not.toContain('cloudwatch:PutMetricData');
+    const [, poll] = functions().find(([id]) => id.startsWith('PollingFunction'))!;
+    const code = readFileSync(join(synth.outdir, poll.Metadata['aws:asset:path'], 'index.mjs'), 'utf8');
+    // Powertools' Metrics writes EMF records, keyed "_aws" with "CloudWatchMetrics".
+    expect(code).not.toContain('CloudWatchMetrics');
+  });
+
+  it('alarms only on metrics AWS publishes, at most ten alarms, every one to the alarm topic', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    expect(alarms.length).toBeLessThanOrEqual(10);
+    expect(alarms.map((a) => `${a.Namespace} ${a.MetricName}`).sort()).toEqual([
+      'AWS/ApiGateway 5xx',
+      'AWS/Lambda Errors',
+      'AWS/Lambda Invocations',
+      'AWS/Lambda Throttles',
+      'AWS/Lambda Throttles',
+      'AWS/SQS ApproximateNumberOfMessagesVisible',
+    ]);
+    const alarmTopic = Object.entries(template.findResources('AWS::SNS::Topic')).find(([, t]) => t.Properties.DisplayName === 'fanpulse alarms')![0];
+    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: alarmTopic }]);
   });
 });

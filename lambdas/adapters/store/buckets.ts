@@ -203,22 +203,20 @@ export function buckets({ client, tableName, send, batchGet, batchPut, queryAll 
       // Posts first: a crash after this still finds them (and their hour) on the re-run. Passes are
       // serialised by the pass lock, so no other pass can store one of these posts in between.
       await batchPut(newItems);
-      // One write per pass, not per post: a set ADD is idempotent, so re-runs change nothing.
-      await send('topic list', () =>
-        client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: keys.storedTopics,
-            UpdateExpression: 'ADD topics :topics',
-            ExpressionAttributeValues: { ':topics': new Set([...deltas.values()].map((d) => d.topic)) },
-          }),
-        ),
-      );
 
       const deltaList = [...deltas.values()];
-      const current = new Map(
-        (await batchGet(deltaList.map(({ pk, sk }) => ({ pk, sk })))).map((item) => [`${String(item.pk)}|${String(item.sk)}`, item]),
-      );
+      // The buckets and the topic list in one read: the list is written only when it lacks a topic.
+      const read = await batchGet([keys.storedTopics, ...deltaList.map(({ pk, sk }) => ({ pk, sk }))]);
+      const listed = (read.find((item) => item.pk === keys.storedTopics.pk && item.sk === keys.storedTopics.sk)?.topics as Set<string> | undefined) ?? new Set();
+      const unlisted = new Set(deltaList.map((d) => d.topic).filter((topic) => !listed.has(topic)));
+      // Before the buckets, so a reader never finds counts of a topic the list does not name. A set
+      // ADD is idempotent: a re-run changes nothing.
+      if (unlisted.size > 0) {
+        await send('topic list', () =>
+          client.send(new UpdateCommand({ TableName: tableName, Key: keys.storedTopics, UpdateExpression: 'ADD topics :topics', ExpressionAttributeValues: { ':topics': unlisted } })),
+        );
+      }
+      const current = new Map(read.map((item) => [`${String(item.pk)}|${String(item.sk)}`, item]));
       const applied = await mapConcurrent(deltaList, REQUEST_CONCURRENCY, (delta) => applyBucket(delta, current.get(`${delta.pk}|${delta.sk}`)));
       const bucketWrites = applied.filter(Boolean).length;
       const touched = new Set(deltaList.filter((_, i) => applied[i]).map((delta) => delta.topic));

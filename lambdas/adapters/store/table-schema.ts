@@ -15,8 +15,6 @@
 //   DELIVERY#<alertId> / <channel>      one channel's delivery of one alert (sent, deferred, dead)
 //   CHANNEL / <channel>                 a channel found dead (its webhook answered 404)
 
-import { createHash } from 'node:crypto';
-
 export const KEY_SCHEMA = { partitionKey: 'pk', sortKey: 'sk' } as const;
 
 /** The attribute raw posts expire on (epoch seconds), set by the store from `poll.postRetentionDays`. */
@@ -27,11 +25,8 @@ export interface ItemKey {
   sk: string;
 }
 
-/**
- * The short, fixed-size id a post is counted and stored under (72 bits of the dedup key's hash:
- * collisions are not a practical concern). Buckets keep sets of these, 12 bytes each.
- */
-export const postId = (dedupKey: string): string => createHash('sha256').update(dedupKey).digest('base64url').slice(0, 12);
+/** The id a post is counted and stored under; buckets keep sets of these, 12 bytes each. */
+export { postId } from '../../core/post-id.ts';
 
 export const keys = {
   post: (id: string): ItemKey => ({ pk: `POST#${id}`, sk: 'POST' }),

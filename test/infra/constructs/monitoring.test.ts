@@ -2,26 +2,26 @@ import { Duration } from 'aws-cdk-lib';
 import { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
-import { Monitoring } from '../../../lib/constructs/monitoring.ts';
+import { PASS_LOG_EVENTS } from '../../../lambdas/adapters/pass-log.ts';
+import { Monitoring, PASS_QUERIES } from '../../../lib/constructs/monitoring.ts';
 import { constructStack } from '../../helpers/cdk.ts';
 
-function monitoring(pollRate = Duration.minutes(15)) {
+function monitoring(pollRate = Duration.minutes(15), dashboard = false) {
   const stack = constructStack();
   new Monitoring(stack, 'Monitoring', {
-    alertTopic: new Topic(stack, 'Alerts'),
+    alarmTopic: new Topic(stack, 'Alarms'),
     pollFunction: LambdaFunction.fromFunctionName(stack, 'Poll', 'fanpulse-poll'),
+    pollLogGroup: new LogGroup(stack, 'PollLogs'),
     pollRate,
     deadLetterQueue: new Queue(stack, 'DeadLetters'),
     queryFunction: LambdaFunction.fromFunctionName(stack, 'Query', 'fanpulse-query'),
     api: new HttpApi(stack, 'Api'),
-    topics: [
-      { id: 'bosch-legacy', name: 'Bosch: Legacy' },
-      { id: 'ballard', name: 'Ballard' },
-    ],
-    serviceName: 'Fanpulse',
+    dashboard,
+    dashboardName: 'Fanpulse',
   });
   return Template.fromStack(stack);
 }
@@ -30,10 +30,10 @@ const template = monitoring();
 const alarm = (id: string) => Object.entries(template.findResources('AWS::CloudWatch::Alarm')).find(([logicalId]) => logicalId.startsWith(`Monitoring${id}`))![1].Properties;
 
 describe('Monitoring', () => {
-  it('e-mails the alert topic from every alarm', () => {
+  it('e-mails the alarm topic from every alarm', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
     expect(alarms).toHaveLength(6);
-    for (const { Properties } of alarms) expect(Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Alerts/) }]);
+    for (const { Properties } of alarms) expect(Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Alarms/) }]);
   });
 
   it('alarms on any poll error or throttle within a schedule period', () => {
@@ -55,17 +55,29 @@ describe('Monitoring', () => {
     expect(alarm('ApiServerErrors')).toMatchObject({ Namespace: 'AWS/ApiGateway', MetricName: '5xx', Threshold: 1 });
   });
 
-  it('charts posts, petition mentions and net sentiment per hour for each topic', () => {
-    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+  it('saves the pass-log queries over the poll function\'s log group, filtering on the fields the handler logs', () => {
+    const queries = Object.values(template.findResources('AWS::Logs::QueryDefinition')).map((q) => q.Properties);
+    expect(queries.map((q) => q.Name).sort()).toEqual(Object.keys(PASS_QUERIES).map((name) => `Fanpulse/${name}`).sort());
+    for (const query of queries) expect(query.LogGroupNames).toEqual([{ Ref: expect.stringMatching(/^PollLogs/) }]);
+    const byName = new Map(queries.map((q) => [q.Name, String(q.QueryString)]));
+    expect(byName.get('Fanpulse/failing sources')).toBe(
+      `fields @timestamp, source, failureKind, error\n| filter event = "${PASS_LOG_EVENTS.source}"\n| filter outcome = "failed"\n| sort @timestamp desc\n| limit 100`,
+    );
+    expect(byName.get('Fanpulse/new posts and failures per hour')).toContain(`filter event = "${PASS_LOG_EVENTS.pass}"`);
+    expect(byName.get('Fanpulse/new posts and failures per hour')).toContain('sum(newPosts) as newPosts, sum(sourcesFailed) as sourceFailures, sum(alertsRaised) as alerts by bin(1h)');
+  });
+
+  it('has no dashboard unless asked, and then charts the alarms, the passes and the pass-log queries, with no custom metric', () => {
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    const withDashboard = monitoring(Duration.minutes(15), true);
+    const [dashboard] = Object.values(withDashboard.findResources('AWS::CloudWatch::Dashboard'));
     const body = JSON.stringify(dashboard!.Properties.DashboardBody);
-    for (const topic of ['bosch-legacy', 'ballard']) {
-      for (const metric of ['Posts', 'PetitionMentions', 'PositivePosts', 'NegativePosts']) {
-        expect(body).toContain(`[\\"Fanpulse\\",\\"${metric}\\",\\"service\\",\\"Fanpulse\\",\\"topic\\",\\"${topic}\\"`);
-      }
-    }
-    expect(body).toContain('Bosch: Legacy: posts and petition mentions per hour');
-    expect(body).toContain('(positive - negative) / posts');
-    expect(body.match(/\\"period\\":3600/g)?.length).toBeGreaterThanOrEqual(8);
-    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: Match.anyValue() });
+    expect(body).toContain('What each source reads');
+    expect(body).toContain('Failing sources, by kind');
+    expect(body).toContain(`SOURCE '`);
+    expect(body).toContain('AWS/Lambda');
+    // Only AWS's own namespaces: nothing the functions would have to publish.
+    expect(body).not.toMatch(/\\"Fanpulse\\",\\"/);
+    withDashboard.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'Fanpulse' });
   });
 });

@@ -2,13 +2,12 @@
 // servers, and SNS through the real SNS client against fauxqs. Retries and overlapping invocations
 // must leave the counts of one pass and send one alert.
 
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { METRICS_NAMESPACE, TOPIC_METRICS } from '../../../lambdas/adapters/dashboard-metrics.ts';
+import { PASS_LOG_EVENTS } from '../../../lambdas/adapters/pass-log.ts';
 import { readPollEnv } from '../../../lambdas/config/env.ts';
 import { loadConfig } from '../../../lambdas/config/load.ts';
 import { ConfigError, StoreError } from '../../../lambdas/core/errors.ts';
@@ -78,11 +77,12 @@ afterAll(async () => {
   await Promise.all([server?.close(), recorder?.close(), dynamo?.close(), sns?.close()]);
 });
 
-// What the handler writes to stdout (Powertools' EMF metrics), kept per test instead of printed.
+// What the handler writes to stdout and stderr (Powertools' JSON log lines), kept per test instead of printed.
 let stdout: string[] = [];
 beforeEach(() => {
   stdout = [];
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (stdout.push(String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (stdout.push(String(chunk)), true));
 });
 
 afterEach(async () => {
@@ -176,21 +176,30 @@ describe('poll handler', () => {
     expect(await trends(store)).toEqual([]);
   });
 
-  it("publishes each topic's hourly totals as metrics that match the stored trends", async () => {
-    const { store, tableName } = await dynamo.newStore();
-    const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'fanpulse-test' });
-    await createPollHandler(() => readPollEnv(env(tableName)), quiet(), metrics)(scheduledEvent(), lambdaContext('poll'));
+  it('logs each source and the pass as JSON fields Logs Insights can filter by source, outcome and failure kind, and publishes no metrics', async () => {
+    const { tableName } = await dynamo.newStore();
+    // The test config plus a source whose feed is gone (404).
+    const withBroken = join(dirname(configFile), 'with-broken.config.json');
+    const config = JSON.parse(await readFile(configFile, 'utf8')) as { sources: object[] };
+    await writeFile(withBroken, JSON.stringify({ ...config, sources: [...config.sources, { id: 'gone', type: 'rss', url: `${server.url}/gone.xml`, topics: ['bosch-legacy'] }] }));
+    const logger = new Logger({ serviceName: 'fanpulse-test', logLevel: 'INFO' });
+    const event = scheduledEvent();
+    const report = await createPollHandler(() => readPollEnv({ ...env(tableName), FANPULSE_CONFIG_FILE: withBroken }), logger)(event, lambdaContext('poll'));
 
-    const records = stdout.flatMap((l) => l.split('\n')).filter((l) => l.includes('"_aws"')).map((l) => JSON.parse(l));
-    const posts = new Map<string, number>();
-    for (const record of records) {
-      expect(record._aws.CloudWatchMetrics[0].Namespace).toBe('Fanpulse');
-      if (record.topic === 'bosch-legacy') posts.set(new Date(record._aws.Timestamp).toISOString(), record[TOPIC_METRICS.posts]);
-    }
-    const stored = await trends(store);
-    const recent = stored.filter((b) => Date.parse(b.bucketStart) > Date.now() - 23 * 3_600_000);
-    expect(recent.length).toBeGreaterThan(1);
-    for (const bucket of recent) expect(posts.get(bucket.bucketStart)).toBe(bucket.posts);
+    const lines = stdout.flatMap((l) => l.split('\n')).filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.some((line) => '_aws' in line)).toBe(false);
+    const sourceLines = lines.filter((line) => line.event === PASS_LOG_EVENTS.source);
+    const forumPosts = entries('forum').length;
+    expect(sourceLines.map(({ source, outcome, failureKind, items, matched, unreadable, level }) => ({ source, outcome, failureKind, items, matched, unreadable, level }))).toEqual([
+      { source: 'forum', outcome: 'ok', failureKind: undefined, items: forumPosts, matched: forumPosts, unreadable: 0, level: 'INFO' },
+      { source: 'news', outcome: 'ok', failureKind: undefined, items: forumPosts, matched: forumPosts, unreadable: 0, level: 'INFO' },
+      { source: 'gone', outcome: 'failed', failureKind: 'http-status', items: undefined, matched: undefined, unreadable: undefined, level: 'WARN' },
+    ]);
+    expect(String(sourceLines[2]!.error)).toContain('404');
+    const [pass] = lines.filter((line) => line.event === PASS_LOG_EVENTS.pass);
+    expect(pass).toMatchObject({ service: 'fanpulse-test', newPosts: 2 * forumPosts, sourcesOk: 2, sourcesFailed: 1, sourcesNotModified: 0, sourcesDeferred: 0, alertsRaised: 1, alertsDelivered: 1, alertsPending: 0 });
+    expect(pass!.scheduledTime).toBe(event.scheduledTime);
+    expect(report.newPosts).toBe(2 * forumPosts);
   });
 
   it('sends the table only the DynamoDB actions the poll role is granted', async () => {
