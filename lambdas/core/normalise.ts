@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { compile } from 'html-to-text';
 import { absoluteHttpUrl, canonicalLink } from './canonical-link.ts';
 import { parseFeedDate } from './dates.ts';
+import { plainHtmlText } from './plain-html.ts';
 import { windows1252Controls } from './parse/decode.ts';
 import { parseFeed } from './parse/parse-feed.ts';
 import type { FeedItem, FeedText, ParsedFeed } from './parse/feed-item.ts';
@@ -19,8 +20,9 @@ export interface NormaliseContext {
 }
 
 // Text for keyword matching and sentiment, not for reading layout: no URLs, no image alt text,
-// no upper-casing of headings, no line wrapping.
-const htmlToTextConverter = compile({
+// no upper-casing of headings, no line wrapping. Exported as the reference the fast scan
+// (plain-html.ts) is tested against.
+export const parsedHtmlToText = compile({
   wordwrap: false,
   selectors: [
     { selector: 'a', options: { ignoreHref: true } },
@@ -45,7 +47,8 @@ const htmlToTextConverter = compile({
 
 /** HTML → one line of plain text: tags dropped, entities decoded, whitespace collapsed. */
 export function htmlToPlainText(html: string): string {
-  return collapseWhitespace(htmlToTextConverter(html));
+  // Common feed markup reads in one scan; html-to-text takes whatever that scan does not know.
+  return collapseWhitespace(plainHtmlText(html) ?? parsedHtmlToText(html));
 }
 
 export function collapseWhitespace(text: string): string {
