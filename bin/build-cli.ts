@@ -13,18 +13,19 @@
 import { chmod, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const CLI_DIR = join(ROOT, 'dist', 'cli');
 /** What package.json's `bin` and `npm start` run. */
 export const CLI_FILE = join(CLI_DIR, 'fanpulse.mjs');
 
-export async function buildCli(outDir: string = CLI_DIR): Promise<void> {
+/** Builds the CLI into `outDir`; returns esbuild's metafile (what each output file imports, statically or lazily). */
+export async function buildCli(outDir: string = CLI_DIR): Promise<Metafile> {
   // Built beside the target, then swapped in: a CLI started during a rebuild never loads half of one.
   const staging = `${outDir}.building-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
-  await build({
+  const { metafile } = await build({
     entryPoints: { fanpulse: join(ROOT, 'bin', 'fanpulse.ts') },
     outdir: staging,
     outExtension: { '.js': '.mjs' },
@@ -39,11 +40,13 @@ export async function buildCli(outDir: string = CLI_DIR): Promise<void> {
     sourcesContent: false,
     banner: { js: '#!/usr/bin/env node' },
     logLevel: 'warning',
+    metafile: true,
   });
   await chmod(join(staging, 'fanpulse.mjs'), 0o755);
   await rm(outDir, { recursive: true, force: true });
   await mkdir(dirname(outDir), { recursive: true });
   await rename(staging, outDir);
+  return metafile;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -20,9 +20,8 @@ export interface NormaliseContext {
 }
 
 // Text for keyword matching and sentiment, not for reading layout: no URLs, no image alt text,
-// no upper-casing of headings, no line wrapping. Exported as the reference the fast scan
-// (plain-html.ts) is tested against.
-export const parsedHtmlToText = compile({
+// no upper-casing of headings, no line wrapping.
+const HTML_TO_TEXT_OPTIONS: Parameters<typeof compile>[0] = {
   wordwrap: false,
   selectors: [
     { selector: 'a', options: { ignoreHref: true } },
@@ -43,7 +42,15 @@ export const parsedHtmlToText = compile({
     { selector: 'th', format: 'block' },
     { selector: 'td', format: 'block' },
   ],
-});
+};
+
+let compiledHtmlToText: ((html: string) => string) | undefined;
+
+/** html-to-text with the options above, compiled on first use (most feeds never need it); the reference the fast scan (plain-html.ts) is tested against. */
+export function parsedHtmlToText(html: string): string {
+  compiledHtmlToText ??= compile(HTML_TO_TEXT_OPTIONS);
+  return compiledHtmlToText(html);
+}
 
 /** HTML → one line of plain text: tags dropped, entities decoded, whitespace collapsed. */
 export function htmlToPlainText(html: string): string {
