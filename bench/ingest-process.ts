@@ -72,7 +72,7 @@ export async function measureProcessIngest(bodies: readonly string[], topics: un
     );
     const dataDir = join(dir, 'poll');
     const env = { ...process.env, DYNAMODB_ENDPOINT: undefined, FANPULSE_TABLE: undefined };
-    const poll = timeProcess(process.execPath, [cli, 'poll', '--once', '--config', config, '--data-dir', dataDir, '--now', now.toISOString()], { cwd: dir, env });
+    const poll = await timeProcess(process.execPath, [cli, 'poll', '--once', '--config', config, '--data-dir', dataDir, '--now', now.toISOString()], { cwd: dir, env });
     if (poll.status !== 0) throw new Error(`poll --once exited with ${poll.status}: ${poll.stderr}`);
 
     const stored = await startDynalite(join(dataDir, 'db'));

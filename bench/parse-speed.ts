@@ -63,8 +63,8 @@ export async function measureParseSpeed(): Promise<void> {
       const ours: ProcessRun[] = [];
       const theirs: ProcessRun[] = [];
       for (let round = 0; round < ROUNDS; round++) {
-        theirs.push(check(timeProcess(PYTHON, ['-c', FEEDPARSER, file]), 'feedparser'));
-        ours.push(check(timeProcess(process.execPath, [cli, 'inspect', file, '--format', 'json']), 'fanpulse inspect'));
+        theirs.push(check(await timeProcess(PYTHON, ['-c', FEEDPARSER, file]), 'feedparser'));
+        ours.push(check(await timeProcess(process.execPath, [cli, 'inspect', file, '--format', 'json']), 'fanpulse inspect'));
       }
       const ratios = ours.map((run, i) => run.wallMs / theirs[i]!.wallMs);
       console.log(`  python3-feedparser ${version}, feedparser.parse(file): median ${seconds(median(theirs.map((r) => r.wallMs)))}${cpu(theirs)}`);
@@ -80,8 +80,8 @@ export async function measureParseSpeed(): Promise<void> {
     const help: ProcessRun[] = [];
     const bare: ProcessRun[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      help.push(check(timeProcess(process.execPath, [cli, '--help']), 'fanpulse --help'));
-      bare.push(check(timeProcess(process.execPath, ['-e', '0']), 'node -e 0'));
+      help.push(check(await timeProcess(process.execPath, [cli, '--help']), 'fanpulse --help'));
+      bare.push(check(await timeProcess(process.execPath, ['-e', '0']), 'node -e 0'));
     }
     const helpMs = median(help.map((r) => r.wallMs));
     console.log(`  fanpulse --help: median ${seconds(helpMs)}${cpu(help)}  (target ≤ ${seconds(TARGET_HELP_MS)}: ${helpMs <= TARGET_HELP_MS ? 'met' : 'NOT met'}); an empty node process here: ${seconds(median(bare.map((r) => r.wallMs)))}${cpu(bare)}`);

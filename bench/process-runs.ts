@@ -2,7 +2,7 @@
 // time the child used (from this process's reaped-children counters), which a busy shared machine
 // disturbs far less than the wall clock.
 
-import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { spawn, type SpawnOptions } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { buildCli, CLI_FILE } from '../bin/build-cli.ts';
 
@@ -28,18 +28,17 @@ function childrenCpuMs(): number | null {
   }
 }
 
-export function timeProcess(command: string, args: readonly string[], options: SpawnSyncOptions = {}): ProcessRun {
+/** Runs a command to its end, stdout discarded. Asynchronous, so servers in this process (local feeds) keep answering it. */
+export async function timeProcess(command: string, args: readonly string[], options: SpawnOptions = {}): Promise<ProcessRun> {
   const cpuBefore = childrenCpuMs();
   const start = performance.now();
-  const result = spawnSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 * 1024 * 1024, ...options });
+  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], ...options });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const status = await new Promise<number | null>((resolve, reject) => child.once('error', reject).once('close', (code) => resolve(code)));
   const wallMs = performance.now() - start;
   const cpuAfter = childrenCpuMs();
-  return {
-    wallMs,
-    cpuMs: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
-    status: result.status,
-    stderr: String(result.stderr ?? ''),
-  };
+  return { wallMs, cpuMs: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore, status, stderr };
 }
 
 export function median(values: readonly number[]): number {
