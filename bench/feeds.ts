@@ -2,6 +2,7 @@
 // how many documents parse per folder, well-formed ones wrongly rejected, ill-formed ones recovered or
 // rejected (never a crash), per-field pass rates for the `Expect:` clauses that map onto a Post, and
 // the RFC 822 / W3C-DTF date cases.
+// Then the parse speed against feedparser itself (bench/parse-speed.ts).
 // Run: npx tsx -e "import('./bench/feeds.ts').then(m=>m.main())"   (or: npm run bench -- feeds)
 
 import { readdirSync, readFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { htmlToPlainText, normaliseItem, plainText, type NormaliseContext } from
 import { decodeBody } from '../lambdas/core/parse/decode.ts';
 import { parseFeed, type FeedItem, type ParsedFeed } from '../lambdas/core/parse/parse-feed.ts';
 import type { Post } from '../lambdas/core/types.ts';
+import { measureParseSpeed } from './parse-speed.ts';
 import { referencePath } from './reference.ts';
 
 /** feedparser's own test harness serves the files from here; relative links resolve against it. */
@@ -33,6 +35,11 @@ type Outcome =
   | { kind: 'crashed'; error: unknown };
 
 export async function main(): Promise<void> {
+  await conformance();
+  await measureParseSpeed();
+}
+
+async function conformance(): Promise<void> {
   const root = referencePath('feeds');
   if (!root) return;
   const cases = listFiles(join(root, 'tests')).map((path) => readCase(root, path));

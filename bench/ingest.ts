@@ -1,7 +1,8 @@
 // Ingest throughput on the embedded store (dynalite on disk, as the CLI runs it):
 // a large poll (FEEDS × ITEMS posts from a local HTTP server through the real pipeline) against
 // the floor of writing the same number of post items straight to dynalite with BatchWriteItem.
-// Also: store writes per new post, and what a re-poll of unchanged feeds writes.
+// Also: store writes per new post, and what a re-poll of unchanged feeds writes. Then the same
+// poll as a whole `fanpulse poll --once` process against the floor (bench/ingest-process.ts).
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,10 +18,12 @@ import { runPass } from '../lambdas/core/pipeline.ts';
 import type { AlertSink } from '../lambdas/core/ports.ts';
 import { rssFeed } from '../test/helpers/feed-builder.ts';
 import { startTestServer } from '../test/helpers/http-server.ts';
+import { measureProcessIngest } from './ingest-process.ts';
 
 const FEEDS = Number(process.env.BENCH_FEEDS ?? 20);
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 500);
 const NOW = new Date('2026-11-20T12:00:00Z');
+const TOPICS = [{ id: 'bosch-legacy', keywords: ['bosch legacy'], petitionKeywords: ['petition'] }];
 
 /** Counts items written (a BatchWrite of 25 puts is 25 writes), by the kind of item (pk prefix). */
 function countWrites(client: DynamoDBDocumentClient): { writes: (kinds?: string[]) => number; reset: () => void } {
@@ -73,7 +76,7 @@ export async function main(): Promise<void> {
   try {
     const config = parseConfig(
       {
-        topics: [{ id: 'bosch-legacy', keywords: ['bosch legacy'], petitionKeywords: ['petition'] }],
+        topics: TOPICS,
         sources: bodies.map((_, f) => ({ id: `forum-${f}`, type: 'rss', url: `${feeds.url}/feed-${f}.xml`, topics: ['bosch-legacy'] })),
         poll: { maxBytes: 50_000_000, timeoutMs: 60_000, perHostConcurrency: 8 },
       },
@@ -135,4 +138,5 @@ export async function main(): Promise<void> {
     await closeDynalite();
     await rm(dir, { recursive: true, force: true });
   }
+  await measureProcessIngest(bodies, TOPICS, NOW);
 }

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// npm's bin entry: runs the TypeScript CLI through tsx (ts-node breaks on TypeScript 7).
-import { register } from 'tsx/esm/api';
+// `node bin/fanpulse.mjs …` runs the built CLI (dist/cli/, what package.json's `bin` names), which
+// `npm ci` makes through `prepare` and `npm run build:cli` remakes after a change to the sources.
+// To run the TypeScript sources without building: `npx tsx bin/fanpulse.ts …`.
+import { existsSync } from 'node:fs';
 
-// The SDK warns on every run that its 2027 releases need Node 22; the lock file pins a release
-// that supports this Node, and the README says so. Users who want the warning can set it to false.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
-register();
-await import('./fanpulse.ts');
+const built = new URL('../dist/cli/fanpulse.mjs', import.meta.url);
+if (!existsSync(built)) {
+  console.error('fanpulse: the CLI is not built (no dist/cli/fanpulse.mjs): run `npm run build:cli` (npm ci does it)');
+  process.exit(1);
+}
+await import(built.href);

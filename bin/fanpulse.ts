@@ -3,10 +3,15 @@
 
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, FanpulseError, UsageError } from '../lambdas/core/errors.ts';
-import { SOURCE_TYPES } from '../lambdas/config/schema.ts';
+import { SOURCE_TYPES } from '../lambdas/config/source-types.ts';
 
 // Each command declares the options it reads; commander has checked their presence and choices.
 type CommandModule = { run(options: never, ...args: string[]): Promise<string> };
+
+// The SDK warns on every run that its 2027 releases need Node 22; the lock file pins a release
+// that supports this Node, and the README says so. Users who want the warning can set it to false.
+// (Set before any command loads the SDK: commands are imported only when they run.)
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 // `fanpulse trends --format csv | head -1`: the reader has what it wanted; stop quietly, as Unix tools do.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

@@ -9,7 +9,7 @@ import type { Config } from '../config/schema.ts';
 import { looksLikeDate, parseGivenTime } from '../core/dates.ts';
 import { UsageError } from '../core/errors.ts';
 import type { Store } from '../core/ports.ts';
-import { connectStore, type StoreConnection } from './store-connection.ts';
+import type { StoreConnection } from './store-connection.ts';
 
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SHIPPED_CONFIG = join(PACKAGE_ROOT, 'fanpulse.config.json');
@@ -44,7 +44,11 @@ export function clock(options: CommonOptions): Date {
   return new Date(ms);
 }
 
-export const openStore = (options: CommonOptions): Promise<StoreConnection> => connectStore(readEnv(), dataDir(options));
+/** The store's code (the AWS SDK, dynalite) loads only here: `inspect`, `score` and `detect` never pay for it. */
+export async function openStore(options: CommonOptions): Promise<StoreConnection> {
+  const { connectStore } = await import('./store-connection.ts');
+  return connectStore(readEnv(), dataDir(options));
+}
 
 /** Opens the store for the duration of `work`, always closing it. */
 export async function withStore<T>(options: CommonOptions, work: (store: Store, connection: StoreConnection) => Promise<T>): Promise<T> {

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { alertsSchema } from './alerts-schema.ts';
 import { channelName, notifySchema } from './notify-schema.ts';
+import { SOURCE_TYPES } from './source-types.ts';
 
 const id = z
   .string({ error: 'must be a string id' })
@@ -149,7 +150,7 @@ export const youtubeSourceSchema = z
     path: ['videos'],
   });
 
-export const SOURCE_TYPES = ['rss', 'reddit', 'mastodon', 'discourse', 'lemmy', 'hackernews', 'bluesky', 'youtube'] as const;
+export { SOURCE_TYPES };
 
 export const sourceSchema = z.discriminatedUnion(
   'type',

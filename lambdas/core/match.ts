@@ -41,14 +41,31 @@ function phraseAt(tokens: Token[], start: number, phrase: Phrase): boolean {
   });
 }
 
-function containsAny(tokens: Token[], phrases: Phrase[]): boolean {
-  return phrases.some((phrase) => {
-    if (phrase.length === 0) return false;
-    for (let i = 0; i + phrase.length <= tokens.length; i++) {
-      if (phraseAt(tokens, i, phrase)) return true;
+/** A topic's keywords of one kind, indexed by their first token: a text is scanned once, not once per keyword. */
+type PhraseIndex = Map<string, Phrase[]>;
+
+function indexPhrases(phrases: Phrase[]): PhraseIndex {
+  const index: PhraseIndex = new Map();
+  for (const phrase of phrases) {
+    // A keyword with no words in it (only punctuation) matches nothing.
+    if (phrase.length === 0) continue;
+    const first = phrase[0]!.value;
+    index.set(first, [...(index.get(first) ?? []), phrase]);
+  }
+  return index;
+}
+
+function containsAny(tokens: Token[], index: PhraseIndex): boolean {
+  if (index.size === 0) return false;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    // Hashtag keys start with "#" and word keys never do, so each lookup finds only its own kind.
+    for (const key of token.tag ? [token.word, token.tag] : [token.word]) {
+      const candidates = index.get(key);
+      if (candidates?.some((phrase) => phraseAt(tokens, i, phrase))) return true;
     }
-    return false;
-  });
+  }
+  return false;
 }
 
 export interface TopicMatcher {
@@ -59,9 +76,9 @@ export interface TopicMatcher {
 export function compileTopics(topics: readonly Topic[]): TopicMatcher {
   const compiled = topics.map((topic) => ({
     id: topic.id,
-    keywords: topic.keywords.map(compilePhrase),
-    exclude: topic.exclude.map(compilePhrase),
-    petition: topic.petitionKeywords.map(compilePhrase),
+    keywords: indexPhrases(topic.keywords.map(compilePhrase)),
+    exclude: indexPhrases(topic.exclude.map(compilePhrase)),
+    petition: indexPhrases(topic.petitionKeywords.map(compilePhrase)),
   }));
   return {
     match(text, topicIds) {

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { compile } from 'html-to-text';
 import { absoluteHttpUrl, canonicalLink } from './canonical-link.ts';
 import { parseFeedDate } from './dates.ts';
+import { plainHtmlText } from './plain-html.ts';
 import { windows1252Controls } from './parse/decode.ts';
 import { parseFeed } from './parse/parse-feed.ts';
 import type { FeedItem, FeedText, ParsedFeed } from './parse/feed-item.ts';
@@ -20,7 +21,7 @@ export interface NormaliseContext {
 
 // Text for keyword matching and sentiment, not for reading layout: no URLs, no image alt text,
 // no upper-casing of headings, no line wrapping.
-const htmlToTextConverter = compile({
+const HTML_TO_TEXT_OPTIONS: Parameters<typeof compile>[0] = {
   wordwrap: false,
   selectors: [
     { selector: 'a', options: { ignoreHref: true } },
@@ -41,11 +42,20 @@ const htmlToTextConverter = compile({
     { selector: 'th', format: 'block' },
     { selector: 'td', format: 'block' },
   ],
-});
+};
+
+let compiledHtmlToText: ((html: string) => string) | undefined;
+
+/** html-to-text with the options above, compiled on first use (most feeds never need it); the reference the fast scan (plain-html.ts) is tested against. */
+export function parsedHtmlToText(html: string): string {
+  compiledHtmlToText ??= compile(HTML_TO_TEXT_OPTIONS);
+  return compiledHtmlToText(html);
+}
 
 /** HTML → one line of plain text: tags dropped, entities decoded, whitespace collapsed. */
 export function htmlToPlainText(html: string): string {
-  return collapseWhitespace(htmlToTextConverter(html));
+  // Common feed markup reads in one scan; html-to-text takes whatever that scan does not know.
+  return collapseWhitespace(plainHtmlText(html) ?? parsedHtmlToText(html));
 }
 
 export function collapseWhitespace(text: string): string {

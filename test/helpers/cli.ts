@@ -1,12 +1,12 @@
-// Runs the built `fanpulse` CLI as a user does: `node bin/fanpulse.mjs <args>` in its own process,
-// with a chosen working directory, environment and stdin.
+// Runs the built `fanpulse` CLI as a user does (the file package.json's `bin` names, which the test
+// setup builds from this tree) in its own process, with a chosen working directory, environment and stdin.
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const CLI_ENTRY = join(resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'), 'bin', 'fanpulse.mjs');
+export const CLI_ENTRY = join(resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'), 'dist', 'cli', 'fanpulse.mjs');
 
 export interface CliRun {
   /** Working directory; default the system temp dir, so a forgotten --data-dir never lands in the repo. */

@@ -3,7 +3,6 @@
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { createHttpFetcher } from '../../adapters/http-fetcher.ts';
-import { createSource } from '../../adapters/sources/create-source.ts';
 import { readEnv } from '../../config/env.ts';
 import type { Config, SourceType } from '../../config/schema.ts';
 import { initialSourceState } from '../../core/source-health.ts';
@@ -59,6 +58,8 @@ async function load(target: string, poll: Parameters<typeof createHttpFetcher>[0
 /** The API types read what a first poll would: the source's newest items, storing nothing. */
 async function pollOnce(type: Exclude<SourceType, 'rss'>, target: string, config: Config, now: Date): Promise<Post[]> {
   readEnv(); // checks the credential pairs
+  // Loaded here: an RSS file or URL needs none of the API sources' code.
+  const { createSource } = await import('../../adapters/sources/create-source.ts');
   const source = createSource(
     sourceForTarget(type, target, config.topics.map((t) => t.id)),
     createHttpFetcher(config.poll),

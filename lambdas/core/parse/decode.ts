@@ -146,7 +146,8 @@ function decodeAs(bytes: Buffer, label: string, source: DecodedBody['source']): 
     return { text: stripBom(decodeUtf32(bytes, label === 'utf-32le')), encoding: label, source };
   }
   const decoder = new TextDecoder(label);
-  let text = decoder.decode(bytes);
+  // Buffer's UTF-8 decoder (simdutf) gives the same text, U+FFFD for bad bytes alike, several times faster.
+  let text = decoder.encoding === 'utf-8' ? bytes.toString('utf8') : decoder.decode(bytes);
   // Node 20's TextDecoder decodes windows-1252 (and so us-ascii and iso-8859-1, its WHATWG aliases)
   // as plain latin1, leaving 0x80-0x9F as C1 controls instead of € ‚ “ ” ’ …; finish the job.
   if (decoder.encoding === 'windows-1252') text = windows1252Controls(text, false);

@@ -1,0 +1,67 @@
+// The built CLI (bin/build-cli.ts): what package.json's `bin` runs, and what each start loads.
+// Start-up time is measured by `npm run bench -- feeds`, never asserted here; what is held here is
+// the cause: which npm packages a command's module graph imports before it runs.
+
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import type { Metafile } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli, CLI_FILE } from '../../bin/build-cli.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const run = promisify(execFile);
+
+/** The npm packages (not node: built-ins) loaded before the module in `source` runs: static imports only. */
+function packagesLoadedWith(metafile: Metafile, source: string): string[] {
+  const start = Object.keys(metafile.outputs).find((output) => source in metafile.outputs[output]!.inputs);
+  expect(start, `an output holding ${source}`).toBeDefined();
+  const seen = new Set<string>();
+  const packages = new Set<string>();
+  const pending = [start!];
+  while (pending.length) {
+    const output = pending.pop()!;
+    if (seen.has(output)) continue;
+    seen.add(output);
+    for (const imported of metafile.outputs[output]!.imports) {
+      if (imported.kind !== 'import-statement') continue;
+      if (!imported.external) pending.push(imported.path);
+      else if (!imported.path.startsWith('node:')) packages.add(imported.path.startsWith('@') ? imported.path.split('/').slice(0, 2).join('/') : imported.path.split('/')[0]!);
+    }
+  }
+  return [...packages].sort();
+}
+
+describe('the built CLI', () => {
+  let dir: string;
+  let metafile: Metafile;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'fanpulse-cli-build-'));
+    metafile = await buildCli(join(dir, 'cli'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('is what package.json names as the fanpulse command, and runs as a program on its own (shebang, executable)', async () => {
+    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+    expect(pkg.bin.fanpulse).toBe(relative(ROOT, CLI_FILE));
+    // The test setup built dist/cli from this tree.
+    const { stdout } = await run(CLI_FILE, ['--help'], { env: { ...process.env, PATH: `${join(process.execPath, '..')}:${process.env.PATH}` } });
+    for (const command of ['poll', 'trends', 'inspect', 'demo']) expect(stdout).toContain(command);
+  });
+
+  it('answers --help with commander alone: no zod, no pipeline, no store', () => {
+    expect(packagesLoadedWith(metafile, 'bin/fanpulse.ts')).toEqual(['commander']);
+  });
+
+  it('inspects a feed without loading the store (AWS SDK, dynalite) or the API sources (marked)', () => {
+    const loaded = packagesLoadedWith(metafile, 'lambdas/cli/commands/inspect.ts');
+    expect(loaded).toContain('feedsmith');
+    expect(loaded.filter((name) => name.startsWith('@aws-sdk') || name === 'dynalite' || name === 'marked')).toEqual([]);
+  });
+
+  it('loads the store for the commands that read it', () => {
+    expect(packagesLoadedWith(metafile, 'lambdas/cli/store-connection.ts')).toEqual(expect.arrayContaining(['@aws-sdk/client-dynamodb', 'dynalite']));
+  });
+});
