@@ -16,6 +16,7 @@ import { listenForStop } from '../stop-signals.ts';
 import { clock, configPath, dataDir, readConfig, withStore, type CommonOptions } from '../context.ts';
 import { storeLocation } from '../store-connection.ts';
 import type { AlertMessageContext } from '../../core/alert-message.ts';
+import { kindWords } from '../../core/kind-words.ts';
 
 export interface PollOptions extends CommonOptions {
   once?: boolean;
@@ -40,7 +41,7 @@ export function summarise(report: PassReport): string {
         return s.kind === 'needs-credentials' ? `  ${s.sourceId}: needs credentials: ${s.error}` : `  ${s.sourceId}: FAILED (${s.kind}) ${s.error}`;
     }
   });
-  const alerts = report.alertsRaised.map((a) => `  ALERT ${a.topic}: ${a.count} petition mentions ${a.windowStart} → ${a.windowEnd} (baseline ${a.baseline.toFixed(1)})`);
+  const alerts = report.alertsRaised.map((a) => `  ALERT ${a.topic}: ${a.count} ${kindWords(a.kind).many} ${a.windowStart} → ${a.windowEnd} (baseline ${a.baseline.toFixed(1)})`);
   return [
     `pass at ${report.at}`,
     ...lines,
