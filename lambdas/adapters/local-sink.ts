@@ -3,7 +3,7 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
-import { formatAlertMessage } from '../core/alert-message.ts';
+import { formatAlertMessage, type AlertMessageContext } from '../core/alert-message.ts';
 import { AlertDeliveryError } from '../core/errors.ts';
 import type { AlertSink } from '../core/ports.ts';
 import type { SpikeAlert } from '../core/types.ts';
@@ -13,14 +13,16 @@ export interface LocalSinkOptions {
   file: string;
   /** Where the readable alert is printed. @default process.stdout */
   out?: NodeJS.WritableStream;
+  /** The campaign's time zone and this monitor's config and store, for the message. */
+  message?: AlertMessageContext;
 }
 
 const RULE = '-'.repeat(72);
 
-export function createLocalSink({ file, out = process.stdout }: LocalSinkOptions): AlertSink {
+export function createLocalSink({ file, out = process.stdout, message }: LocalSinkOptions): AlertSink {
   return {
     async send(alert: SpikeAlert): Promise<void> {
-      const { subject, body } = formatAlertMessage(alert);
+      const { subject, body } = formatAlertMessage(alert, message);
       // The file is the record that the alert was delivered, so it is written before the
       // printout: a failure leaves the alert pending rather than shown but unrecorded.
       try {

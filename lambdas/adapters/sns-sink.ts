@@ -2,7 +2,7 @@
 
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 
-import { formatAlertMessage } from '../core/alert-message.ts';
+import { formatAlertMessage, type AlertMessageContext } from '../core/alert-message.ts';
 import { AlertDeliveryError } from '../core/errors.ts';
 import type { AlertSink } from '../core/ports.ts';
 import type { SpikeAlert } from '../core/types.ts';
@@ -10,14 +10,14 @@ import type { SpikeAlert } from '../core/types.ts';
 export interface SnsSinkOptions {
   client: SNSClient;
   topicArn: string;
-  /** The dashboard's address when it is public: each e-mail links the alert's view. */
-  pageUrl?: string | undefined;
+  /** The campaign's time zone, the dashboard's address when it is public (each e-mail links the alert's view), the store. */
+  message?: AlertMessageContext;
 }
 
-export function createSnsSink({ client, topicArn, pageUrl }: SnsSinkOptions): AlertSink {
+export function createSnsSink({ client, topicArn, message }: SnsSinkOptions): AlertSink {
   return {
     async send(alert: SpikeAlert): Promise<void> {
-      const { subject, body } = formatAlertMessage(alert, { pageUrl });
+      const { subject, body } = formatAlertMessage(alert, message);
       let messageId: string | undefined;
       try {
         const result = await client.send(

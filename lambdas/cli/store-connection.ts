@@ -7,6 +7,7 @@ import { createDynamoStore } from '../adapters/dynamo-store.ts';
 import { openLocalDynamo } from '../adapters/local-dynamo.ts';
 import { prepareDataDir } from './data-dir.ts';
 import { StoreError } from '../core/errors.ts';
+import type { StoreLocation } from '../core/store-address.ts';
 import type { Store } from '../core/ports.ts';
 
 export const LOCAL_TABLE = 'fanpulse';
@@ -20,12 +21,21 @@ export interface StoreConnection {
   close(): Promise<void>;
 }
 
-export async function connectStore(env: Env, dataDir: string): Promise<StoreConnection> {
+/** Which store the environment and --data-dir name: a table (at an endpoint, or in AWS), else the embedded one. */
+export function storeLocation(env: Env, dataDir: string): StoreLocation {
   if (env.DYNAMODB_ENDPOINT || env.FANPULSE_TABLE) {
-    const client = createDocumentClient({ endpoint: env.DYNAMODB_ENDPOINT, region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION });
-    const tableName = env.FANPULSE_TABLE ?? LOCAL_TABLE;
-    const where = `table ${tableName} at ${env.DYNAMODB_ENDPOINT ?? `AWS (${env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'region from the AWS config'})`}`;
-    const store = createDynamoStore({ client, tableName, createIfMissing: env.DYNAMODB_ENDPOINT !== undefined });
+    return { kind: 'table', table: env.FANPULSE_TABLE ?? LOCAL_TABLE, endpoint: env.DYNAMODB_ENDPOINT, region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION };
+  }
+  return { kind: 'data-dir', dataDir };
+}
+
+export async function connectStore(env: Env, dataDir: string): Promise<StoreConnection> {
+  const address = storeLocation(env, dataDir);
+  if (address.kind === 'table') {
+    const { table: tableName, endpoint, region } = address;
+    const client = createDocumentClient({ endpoint, region });
+    const where = `table ${tableName} at ${endpoint ?? `AWS (${region ?? 'region from the AWS config'})`}`;
+    const store = createDynamoStore({ client, tableName, createIfMissing: endpoint !== undefined });
     return ready(store, where, true, async () => client.destroy());
   }
   await prepareDataDir(dataDir);

@@ -11,8 +11,36 @@ const wholeHours = (what: string, min: number, max: number) =>
     .min(min, { error: `${what} must be at least ${min}` })
     .max(max, { error: `${what} must be at most ${max}` });
 
+/**
+ * An IANA time zone name ("Europe/Berlin", "America/New_York", "UTC"), checked against the zones
+ * this Node.js knows. Kept as written: ICU's canonical names are sometimes the older ones
+ * ("Asia/Calcutta" for "Asia/Kolkata"). Offsets such as "+02:00" are refused: they ignore daylight saving.
+ */
+const timeZone = z
+  .string({ error: 'timeZone must be an IANA time zone name such as "Europe/Berlin" or "America/New_York"' })
+  .refine(isTimeZone, {
+    error: (issue) =>
+      `timeZone must be an IANA time zone name such as "Europe/Berlin", "America/New_York" or "UTC" (a "TZ identifier" of the tz database), not "${String(issue.input)}"`,
+  });
+
+function isTimeZone(name: string): boolean {
+  // Area/Location names, "UTC" and the legacy zones the tz database still lists (e.g. "EST5EDT").
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(name)) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const alertsSchema = z
   .strictObject({
+    /**
+     * The campaign's time zone: alerts give their times in it (and in UTC) and say "Tuesday evening"
+     * by its clock.
+     */
+    timeZone: timeZone.default('UTC'),
     /**
      * Length of the recent window tested at each pass, ending now. Counts are hourly buckets, so the
      * window holds every bucket that overlaps the last `windowHours` hours, the current partial hour

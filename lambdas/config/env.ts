@@ -77,6 +77,8 @@ const pollEnvSchema = lambdaEnvSchema
     FANPULSE_TOPIC_ARN: required('the SNS topic alerts are published to'),
     /** The public dashboard's address (publicApi=true): alert e-mails link to it. */
     FANPULSE_PAGE_URL: endpoint,
+    /** The config file as deployed from (relative to the project): the commands alerts quote name it. */
+    FANPULSE_CONFIG_SOURCE: optional,
     SNS_ENDPOINT: endpoint,
     /** The stack's credentials secret (its ARN); unset = credentials from the environment only. */
     FANPULSE_SECRET_ARN: optional,

@@ -1,22 +1,18 @@
 // Shaping stored hourly buckets for people: zero-filled series, and day roll-ups.
 
+import { addCounts, sentimentMean, zeroCounts } from './bucket-counts.ts';
 import { DAY_MS, HOUR_MS, dayStart, iso } from './time.ts';
 import type { TrendBucket } from './types.ts';
 
 export type BucketSize = 'hour' | 'day';
 
 function emptyBucket(topic: string, source: string | null, bucketStart: string): TrendBucket {
-  return { topic, source, bucketStart, posts: 0, petitionMentions: 0, positive: 0, negative: 0, neutral: 0, sentimentSum: 0, sentimentMean: 0 };
+  return { topic, source, bucketStart, ...zeroCounts(), sentimentMean: 0 };
 }
 
 function add(into: TrendBucket, from: TrendBucket): void {
-  into.posts += from.posts;
-  into.petitionMentions += from.petitionMentions;
-  into.positive += from.positive;
-  into.negative += from.negative;
-  into.neutral += from.neutral;
-  into.sentimentSum += from.sentimentSum;
-  into.sentimentMean = into.posts > 0 ? into.sentimentSum / into.posts : 0;
+  addCounts(into, from);
+  into.sentimentMean = sentimentMean(into.sentimentSum, into.posts);
 }
 
 /**

@@ -1,7 +1,13 @@
-// Turns a spike alert into the subject and plain-text body an organiser reads in an e-mail.
-// Pure: the same alert always gives the same text (no clock, no locale).
+// What an alert says, in words an organiser acts on: what happened against the usual, whether it
+// is a push or a backlash, when (the campaign's time zone and UTC), the posts behind it, and where
+// to look further. `describeAlert` is that content once; `formatAlertMessage` is its e-mail (SNS,
+// the local sink), and each chat channel shapes the same content for its platform.
+// Pure: the same alert and context always give the same text (no clock, no machine locale).
 
-import type { SpikeAlert } from './types.ts';
+import { kindWords } from './kind-words.ts';
+import { fanpulseCommand, type StoreAddress } from './store-address.ts';
+import type { SpikeAlert, TopPost } from './types.ts';
+import { formatInstant, formatRange, partOfDay, zonedTime } from './zoned-time.ts';
 
 export interface AlertMessage {
   /** ASCII, one line, at most SUBJECT_MAX_LENGTH characters: safe as an SNS Subject. */
@@ -18,14 +24,83 @@ export interface AlertMessage {
 export const SUBJECT_MAX_LENGTH = 99;
 
 const ELLIPSIS = '...';
+/** Below this the usual is "none": a ratio to it would be a meaningless huge number. */
+const NEAR_ZERO_BASELINE = 0.05;
 
-export interface AlertMessageOptions {
-  /** The dashboard's address (a public deployment's API URL, ending in "/"): the body links the alert's view. */
+/** What the monitor knows about where it runs: plain data from the config and the environment. */
+export interface AlertMessageContext {
+  /** The campaign's IANA time zone (config `alerts.timeZone`). @default 'UTC' */
+  timeZone?: string | undefined;
+  /** The dashboard's address (a public deployment's API URL, ending in "/"): the alert links its view. */
   pageUrl?: string | undefined;
+  /** The config and store this monitor uses: without a dashboard, the alert gives commands for them. */
+  store?: StoreAddress | undefined;
 }
 
-export function formatAlertMessage(alert: SpikeAlert, options: AlertMessageOptions = {}): AlertMessage {
-  return { subject: formatSubject(alert), body: formatBody(alert, options.pageUrl) };
+export type Tone = 'push' | 'backlash' | 'neutral' | 'mixed' | 'unknown';
+
+/** One top post, ready to show: one line of title, never empty. */
+export interface ShownPost {
+  title: string;
+  link: string | null;
+  /** The source id it was counted from, else the link's host; null when neither is known. */
+  source: string | null;
+  score: number;
+  petition: boolean;
+}
+
+/** The alert's content, shared by every channel. Strings are plain text (each channel escapes). */
+export interface AlertContent {
+  /** 'Petition spike on "Bosch: Legacy"' */
+  title: string;
+  /** "37 petition mentions in the last hour (Tuesday evening), about 12× the usual at this time of day (3.1)." */
+  headline: string;
+  tone: Tone;
+  /** "Mostly positive, a push: 24 positive, 4 negative, 9 neutral." */
+  sentiment: string;
+  /** "Tue 2025-03-27 10:00-11:00 America/New_York (14:00-15:00 UTC)" */
+  when: string;
+  posts: ShownPost[];
+  /** The dashboard on this alert's view, when its address is known. */
+  link: string | null;
+  /** Without a dashboard: commands that show the posts and the alerts from this config and store. */
+  commands: string[];
+  /** The numbers behind the headline, as label and value. */
+  numbers: [string, string][];
+  /** "fanpulse alert <id>" */
+  footer: string;
+}
+
+export function formatAlertMessage(alert: SpikeAlert, context: AlertMessageContext = {}): AlertMessage {
+  const content = describeAlert(alert, context);
+  return { subject: formatSubject(alert, content), body: formatBody(alert, content) };
+}
+
+export function describeAlert(alert: SpikeAlert, context: AlertMessageContext = {}): AlertContent {
+  const timeZone = context.timeZone ?? 'UTC';
+  const words = kindWords(alert.kind);
+  const start = Date.parse(alert.windowStart);
+  const end = Date.parse(alert.windowEnd);
+  const tone = toneOf(alert);
+  return {
+    title: `${capitalise(words.label)} on "${oneLine(alert.topicName) || alert.topic}"`,
+    headline: headline(alert, timeZone),
+    tone,
+    sentiment: sentimentLine(alert, tone),
+    when: inBothZones(timeZone, (zone) => formatRange(start, end, zone)),
+    posts: alert.topPosts.map(showPost),
+    link: context.pageUrl ? alertPageLink(context.pageUrl, alert) : null,
+    commands: context.pageUrl ? [] : lookFurther(alert, context.store),
+    numbers: [
+      [capitalise(`${words.many} in the window`), String(alert.count)],
+      [alert.basis === 'short-history' ? 'Usual so far (short history)' : 'Usual at this time of day', formatNumber(alert.baseline)],
+      ['Alert threshold', formatNumber(alert.threshold)],
+      ['Chance of this many by luck (p-value)', formatPValue(alert.pValue)],
+      ['Mean sentiment score', formatSigned(alert.sentimentMean)],
+      ['Detected', inBothZones(timeZone, (zone) => formatInstant(Date.parse(alert.detectedAt), zone))],
+    ],
+    footer: `fanpulse alert ${alert.id}`,
+  };
 }
 
 /** The dashboard on the alert's topic, from two days before its window to the window's end, by hour. */
@@ -35,12 +110,77 @@ export function alertPageLink(pageUrl: string, alert: Pick<SpikeAlert, 'topic' |
   return `${pageUrl}?${query.toString()}`;
 }
 
-function formatSubject(alert: SpikeAlert): string {
+// ---- the content ----------------------------------------------------------------------------
+
+function headline(alert: SpikeAlert, timeZone: string): string {
+  const words = kindWords(alert.kind);
+  const last = zonedTime(Date.parse(alert.windowEnd) - 1, timeZone);
+  const when = `${last.weekday} ${partOfDay(last.hour)}`;
+  const counted = `${alert.count} ${alert.count === 1 ? words.one : words.many} in ${lastPeriod(alert)} (${when})`;
+  const shortHistory = alert.basis === 'short-history';
+  if (alert.baseline < NEAR_ZERO_BASELINE) {
+    return `${counted}, where ${shortHistory ? 'there were almost none so far' : 'this time of day usually has none'}.`;
+  }
+  const times = `about ${formatRatio(alert.count / alert.baseline)}× the usual`;
+  return shortHistory
+    ? `${counted}, ${times} so far (${formatNumber(alert.baseline)}; the topic's history is still short).`
+    : `${counted}, ${times} at this time of day (${formatNumber(alert.baseline)}).`;
+}
+
+function toneOf({ positive, negative, neutral }: SpikeAlert): Tone {
+  const scored = positive + negative + neutral;
+  if (scored === 0) return 'unknown';
+  if (negative * 2 > scored) return 'backlash';
+  if (positive * 2 > scored) return 'push';
+  if (neutral * 2 > scored) return 'neutral';
+  return 'mixed';
+}
+
+function sentimentLine(alert: SpikeAlert, tone: Tone): string {
+  const { positive, negative, neutral } = alert;
+  const unscored = alert.unscored ?? 0;
+  const rest = unscored > 0 ? ` ${unscored} more were counted before fanpulse kept their sentiment.` : '';
+  switch (tone) {
+    case 'backlash':
+      return `Mostly negative, a backlash: ${negative} negative, ${positive} positive, ${neutral} neutral.${rest}`;
+    case 'push':
+      return `Mostly positive, a push: ${positive} positive, ${negative} negative, ${neutral} neutral.${rest}`;
+    case 'neutral':
+      return `Mostly neutral: ${neutral} neutral, ${positive} positive, ${negative} negative.${rest}`;
+    case 'mixed':
+      return `Mixed: ${positive} positive, ${negative} negative, ${neutral} neutral.${rest}`;
+    case 'unknown':
+      return `Sentiment not known: these were counted before fanpulse kept it (fanpulse recount rebuilds it).`;
+  }
+}
+
+/** The posts counted in the window, and the alerts, from the same config and store. */
+function lookFurther(alert: SpikeAlert, store: StoreAddress | undefined): string[] {
+  const posts = ['posts', '--topic', alert.topic, ...kindWords(alert.kind).postsFlags, '--since', minuteIso(alert.windowStart), '--until', minuteIso(alert.windowEnd)];
+  // From the window on, so the alert is listed however long after it the command runs.
+  const alerts = ['alerts', '--since', minuteIso(alert.windowStart)];
+  if (!store) return [posts, alerts].map((args) => `npx fanpulse ${args.join(' ')}`);
+  return [fanpulseCommand(store, posts), fanpulseCommand(store, alerts)];
+}
+
+function showPost(post: TopPost): ShownPost {
+  return { title: oneLine(post.title) || '(untitled)', link: post.link, source: post.source ?? hostOf(post.link), score: post.score, petition: post.petition };
+}
+
+/** "r-boschlegacy, petition, sentiment +6.5": where a top post is from and how it reads. */
+export function postMarks(post: ShownPost): string {
+  return [...(post.source ? [post.source] : []), ...(post.petition ? ['petition'] : []), `sentiment ${formatSigned(post.score)}`].join(', ');
+}
+
+// ---- the e-mail -----------------------------------------------------------------------------
+
+function formatSubject(alert: SpikeAlert, content: AlertContent): string {
+  const words = kindWords(alert.kind);
   const name = toAsciiLine(alert.topicName) || toAsciiLine(alert.topic) || 'topic';
-  const head = `fanpulse: ${toAsciiLine(kindLabel(alert.kind))} on "`;
-  const tail =
-    `" - ${alert.count} ${plural(alert.count, 'mention')} in ${formatDuration(alert)}` +
-    ` (baseline ${formatNumber(alert.baseline)})`;
+  const head = `fanpulse: ${toAsciiLine(words.label)} on "`;
+  const usual = alert.baseline < NEAR_ZERO_BASELINE ? 'usually none' : `~${formatRatio(alert.count / alert.baseline)}x usual`;
+  const tone = { push: ', a push', backlash: ', a backlash', neutral: ', neutral', mixed: ', mixed', unknown: '' }[content.tone];
+  const tail = `" - ${alert.count} ${alert.count === 1 ? words.shortOne : words.short} in ${formatDuration(alert)}, ${usual}${tone}`;
   const room = SUBJECT_MAX_LENGTH - head.length - tail.length;
   // The numbers are the point of the subject, so a long topic name gives way first.
   if (name.length <= room) return head + name + tail;
@@ -51,78 +191,69 @@ function formatSubject(alert: SpikeAlert): string {
   return whole.slice(0, SUBJECT_MAX_LENGTH - ELLIPSIS.length) + ELLIPSIS;
 }
 
-function formatBody(alert: SpikeAlert, pageUrl: string | undefined): string {
-  const window = formatWindow(alert.windowStart, alert.windowEnd);
+function formatBody(alert: SpikeAlert, content: AlertContent): string {
+  const width = Math.max(...content.numbers.map(([label]) => label.length)) + 2;
   const lines: string[] = [
-    `${capitalise(kindLabel(alert.kind))} for "${oneLine(alert.topicName)}" (${alert.topic}): ` +
-      `${alert.count} ${plural(alert.count, 'mention')} in ${formatDuration(alert)} (${window}), ` +
-      `where about ${formatNumber(alert.baseline)} would be usual.`,
+    `${content.title} (${alert.topic})`,
     '',
-    'The numbers',
-    `  Mentions in the window:  ${alert.count}`,
-    `  Baseline (expected):     ${formatNumber(alert.baseline)}`,
-    `  Spike threshold:         ${formatNumber(alert.threshold)}`,
-    `  p-value:                 ${formatPValue(alert.pValue)}`,
-    `  Window (UTC):            ${window}`,
-    `  Detected at (UTC):       ${formatInstant(alert.detectedAt)}`,
+    content.headline,
+    content.sentiment,
     '',
-    'Sentiment of the spike',
-    `  Mean score:  ${formatSigned(alert.sentimentMean)}`,
-    `  Positive: ${alert.positive}   Negative: ${alert.negative}   Neutral: ${alert.neutral}`,
+    `When: ${content.when}`,
     '',
     'Top posts',
   ];
-  if (alert.topPosts.length === 0) {
-    lines.push('  (no posts were kept for this window)');
-  }
-  alert.topPosts.forEach((post, index) => {
-    const marks = [`sentiment ${formatSigned(post.score)}`];
-    if (post.petition) marks.push('petition');
-    lines.push(`  ${index + 1}. ${oneLine(post.title) || '(untitled)'} [${marks.join(', ')}]`);
-    lines.push(`     ${post.link ?? '(no link)'}`);
+  if (content.posts.length === 0) lines.push('  (no posts were kept for this window)');
+  content.posts.forEach((post, index) => {
+    lines.push(`  ${index + 1}. ${post.title}`, `     ${postMarks(post)}`, `     ${post.link ?? '(no link)'}`);
   });
-  lines.push(
-    '',
-    'Look further',
-    ...(pageUrl ? [`  ${alertPageLink(pageUrl, alert)}`] : []),
-    `  npx fanpulse trends --topic ${alert.topic} --since 2d`,
-    `  npx fanpulse alerts --since 2d`,
-    '',
-    '--',
-    `fanpulse alert ${alert.id}`,
-  );
+  lines.push('');
+  if (content.link) lines.push('On the dashboard', `  ${content.link}`);
+  else lines.push('Look further', ...content.commands.map((command) => `  ${command}`));
+  lines.push('', 'The numbers', ...content.numbers.map(([label, value]) => `  ${`${label}:`.padEnd(width)}${value}`), '', '--', content.footer);
   return lines.join('\n') + '\n';
 }
 
-function kindLabel(kind: SpikeAlert['kind']): string {
-  return kind.replace(/-/g, ' ');
+// ---- wording helpers ------------------------------------------------------------------------
+
+/** "Thu 2025-03-27 10:00-11:00 America/New_York (14:00-15:00 UTC)"; UTC once when the zone is UTC. */
+function inBothZones(timeZone: string, show: (zone: string) => string): string {
+  const utc = show('UTC');
+  if (timeZone === 'UTC') return `${utc} UTC`;
+  const local = show(timeZone);
+  // "Thu 2025-03-27 " once when both read on the same day.
+  const day = utc.slice(0, 15);
+  const sameDay = local.startsWith(day) && !local.includes(' to ') && !utc.includes(' to ');
+  return `${local} ${timeZone} (${sameDay ? utc.slice(15) : utc} UTC)`;
 }
 
-/** Window length as a reader says it: "1h", "6h", "2d", "30m". */
+/** "the last hour", "the last 6 hours", "the last 1 h 40 min". */
+function lastPeriod(alert: Pick<SpikeAlert, 'windowStart' | 'windowEnd'>): string {
+  const minutes = Math.round((Date.parse(alert.windowEnd) - Date.parse(alert.windowStart)) / 60_000);
+  if (!Number.isFinite(minutes) || minutes <= 0) return 'the window';
+  if (minutes === 60) return 'the last hour';
+  if (minutes % 60 === 0) return `the last ${minutes / 60} hours`;
+  if (minutes < 60) return `the last ${minutes} min`;
+  return `the last ${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+/** Window length for a subject: "1h", "6h", "2d", "1h40m". */
 function formatDuration(alert: Pick<SpikeAlert, 'windowStart' | 'windowEnd'>): string {
-  const ms = Date.parse(alert.windowEnd) - Date.parse(alert.windowStart);
-  if (!Number.isFinite(ms) || ms <= 0) return 'the window';
-  const minutes = Math.round(ms / 60_000);
+  const minutes = Math.round((Date.parse(alert.windowEnd) - Date.parse(alert.windowStart)) / 60_000);
+  if (!Number.isFinite(minutes) || minutes <= 0) return 'the window';
   if (minutes % (24 * 60) === 0) return `${minutes / (24 * 60)}d`;
   if (minutes % 60 === 0) return `${minutes / 60}h`;
-  return `${minutes}m`;
+  return minutes > 60 ? `${Math.floor(minutes / 60)}h${minutes % 60}m` : `${minutes}m`;
 }
 
-/** "2025-03-27 14:00-15:00 UTC", or both dates in full when the window crosses midnight. */
-function formatWindow(start: string, end: string): string {
-  const from = formatInstant(start);
-  const to = formatInstant(end);
-  if (from.slice(0, 10) === to.slice(0, 10) && to.length === 16) {
-    return `${from}-${to.slice(11)} UTC`;
-  }
-  return `${from} to ${to} UTC`;
-}
+/** "2025-03-27T14:00Z": a time every fanpulse flag reads, to the minute. */
+const minuteIso = (iso: string) => (Number.isFinite(Date.parse(iso)) ? `${new Date(iso).toISOString().slice(0, 16)}Z` : iso);
 
-/** ISO → "YYYY-MM-DD HH:MM" in UTC; anything unparseable is shown as given. */
-function formatInstant(iso: string): string {
-  const time = Date.parse(iso);
-  if (!Number.isFinite(time)) return iso;
-  return new Date(time).toISOString().slice(0, 16).replace('T', ' ');
+/** Two significant digits from 10 up ("12", "270"), one decimal below ("2.5"). */
+function formatRatio(ratio: number): string {
+  if (!Number.isFinite(ratio)) return String(ratio);
+  if (ratio < 10) return String(Number(ratio.toFixed(1)));
+  return String(Number(ratio.toPrecision(2)));
 }
 
 function formatNumber(value: number): string {
@@ -144,8 +275,13 @@ function formatPValue(value: number): string {
   return String(Number(value.toFixed(3)));
 }
 
-function plural(count: number, word: string): string {
-  return count === 1 ? word : `${word}s`;
+function hostOf(link: string | null): string | null {
+  if (!link) return null;
+  try {
+    return new URL(link).hostname.replace(/^www\./, '') || null;
+  } catch {
+    return null;
+  }
 }
 
 function capitalise(text: string): string {
@@ -153,7 +289,7 @@ function capitalise(text: string): string {
 }
 
 /** Collapses line breaks, tabs and other control characters so a title stays on its line. */
-function oneLine(text: string): string {
+export function oneLine(text: string): string {
   return text
     .replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, ' ')
     .replace(/\s+/g, ' ')

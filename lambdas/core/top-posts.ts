@@ -1,6 +1,10 @@
-// Which posts an alert quotes: petition mentions first, then the strongest feelings.
+// Which posts an alert quotes: petition mentions first, then the strongest feelings; each story
+// once. Replies in one forum thread or comments under one video share a title but not a link, and
+// one story linked from two sources shares a link: either makes it the same line for a reader.
 
 import type { TopPost } from './types.ts';
+
+const titleKey = (title: string) => title.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 
 export function rankTopPosts(posts: readonly TopPost[], limit: number): TopPost[] {
   const seen = new Set<string>();
@@ -12,9 +16,12 @@ export function rankTopPosts(posts: readonly TopPost[], limit: number): TopPost[
         a.title.localeCompare(b.title),
     )
     .filter((post) => {
-      const key = post.link ?? post.title;
-      if (seen.has(key)) return false;
-      seen.add(key);
+      const title = titleKey(post.title);
+      const keys = [...(post.link ? [`link:${post.link}`] : []), ...(title ? [`title:${title}`] : [])];
+      // Neither link nor title: one such line says all there is to say.
+      if (keys.length === 0) keys.push('untitled');
+      if (keys.some((key) => seen.has(key))) return false;
+      keys.forEach((key) => seen.add(key));
       return true;
     })
     .slice(0, limit);

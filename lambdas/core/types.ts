@@ -1,5 +1,7 @@
 // The domain model shared by every step of a poll and by the query paths.
 
+import type { BucketCounts } from './bucket-counts.ts';
+
 export type SentimentLabel = 'positive' | 'negative' | 'neutral';
 
 /** One item from a source, normalised: what every source type yields. */
@@ -39,18 +41,16 @@ export interface ScoredPost extends Post {
   bucketStart: string;
 }
 
-/** Hourly (or daily, when rolled up) counts for one topic, across sources or for one source. */
-export interface TrendBucket {
+/**
+ * Hourly (or daily, when rolled up) counts for one topic, across sources or for one source: the
+ * counters of core/bucket-counts.ts (posts, petition mentions, and the sentiment split of each).
+ */
+export interface TrendBucket extends BucketCounts {
   topic: string;
   /** null: all sources, each post once; otherwise that source's own counts. */
   source: string | null;
   bucketStart: string;
-  posts: number;
-  petitionMentions: number;
-  positive: number;
-  negative: number;
-  neutral: number;
-  sentimentSum: number;
+  /** Mean sentiment score of all the bucket's posts. */
   sentimentMean: number;
 }
 
@@ -84,6 +84,8 @@ export interface TopPost {
   link: string | null;
   score: number;
   petition: boolean;
+  /** The source it was counted from (absent in buckets stored before sources were kept). */
+  source?: string;
 }
 
 export type AlertKind = 'petition-spike';
@@ -100,10 +102,18 @@ export interface SpikeAlert {
   baseline: number;
   threshold: number;
   pValue: number;
+  /** How the baseline was made: the usual for this hour of day, or a flat level while history is short. */
+  basis?: 'seasonal' | 'short-history';
+  /**
+   * The sentiment of exactly the posts counted (for a petition spike: the petition mentions):
+   * positive + negative + neutral + unscored = count.
+   */
   sentimentMean: number;
   positive: number;
   negative: number;
   neutral: number;
+  /** Counted posts whose sentiment was not kept (buckets stored by an older version); absent = 0. */
+  unscored?: number;
   topPosts: TopPost[];
   detectedAt: string;
   status: 'pending' | 'sent';

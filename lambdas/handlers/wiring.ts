@@ -12,6 +12,7 @@ import type { PollEnv, QueryEnv } from '../config/env.ts';
 import { readSecretCredentials } from '../config/secrets.ts';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
+import type { AlertMessageContext } from '../core/alert-message.ts';
 import type { AlertChannel, AlertSink, Source, Store } from '../core/ports.ts';
 
 export interface QueryWiring {
@@ -38,13 +39,19 @@ export async function wirePoll(env: PollEnv): Promise<PollWiring> {
   // Credentials: the stack's secret (read once per container) over the function's environment.
   const credentials = { ...process.env, ...(await readSecretCredentials(env)) };
   const sns = createSnsClient({ endpoint: env.SNS_ENDPOINT, region: env.AWS_REGION });
+  // Alerts link the public dashboard, else quote the command that reads this table from a laptop.
+  const message: AlertMessageContext = {
+    timeZone: config.alerts.timeZone,
+    pageUrl: env.FANPULSE_PAGE_URL,
+    store: { kind: 'table', table: env.FANPULSE_TABLE, region: env.AWS_REGION, endpoint: env.DYNAMODB_ENDPOINT, configPath: env.FANPULSE_CONFIG_SOURCE ?? 'fanpulse.config.json' },
+  };
   return {
     config,
     store,
     sources: createSources(config, createHttpFetcher(config.poll), { credentials, sessions: store }),
-    sink: createSnsSink({ client: sns, topicArn: env.FANPULSE_TOPIC_ARN, pageUrl: env.FANPULSE_PAGE_URL }),
+    sink: createSnsSink({ client: sns, topicArn: env.FANPULSE_TOPIC_ARN, message }),
     // Discord, Slack, Telegram, webhooks: their URLs and tokens from the same credentials as the sources.
-    channels: createChannels(config.notify, config.poll, credentials),
+    channels: createChannels(config.notify, config.poll, credentials, message),
   };
 }
 

@@ -18,7 +18,8 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Alerting } from './alerting.ts';
 import type { Credentials } from './credentials.ts';
-import { BUNDLED_CONFIG, HouseFunction, TASK_ROOT, useTable } from './node-function.ts';
+import { isAbsolute, relative } from 'node:path';
+import { BUNDLED_CONFIG, HouseFunction, PROJECT_ROOT, TASK_ROOT, useTable } from './node-function.ts';
 
 /**
  * A pass's budget. Shorter than the pass lock's lease, so a live pass never loses its lock to the
@@ -81,6 +82,8 @@ export class Polling extends Construct {
       bundledFiles: { [BUNDLED_CONFIG]: props.configFile },
       environment: {
         FANPULSE_CONFIG_FILE: `${TASK_ROOT}/${BUNDLED_CONFIG}`,
+        // The config as the deployer names it, for the commands an alert quotes (the bundled path means nothing on a laptop).
+        FANPULSE_CONFIG_SOURCE: configSource(props.configFile),
         FANPULSE_TOPIC_ARN: props.alerting.topic.topicArn,
         ...(props.pageUrl ? { FANPULSE_PAGE_URL: props.pageUrl } : {}),
       },
@@ -127,4 +130,10 @@ export class Polling extends Construct {
       }),
     });
   }
+}
+
+/** The config's path relative to the project when it lies inside it (where `npx fanpulse` runs), else as given. */
+function configSource(configFile: string): string {
+  const inProject = relative(PROJECT_ROOT, configFile);
+  return inProject && !inProject.startsWith('..') && !isAbsolute(inProject) ? inProject : configFile;
 }

@@ -73,7 +73,7 @@ function setup(paths: { discord: string; slack: string }) {
     },
     'test',
   );
-  const channels = createChannels(config.notify, config.poll, { DISCORD_URL: `${server.url}${paths.discord}`, SLACK_URL: `${server.url}${paths.slack}` });
+  const channels = createChannels(config.notify, config.poll, { DISCORD_URL: `${server.url}${paths.discord}`, SLACK_URL: `${server.url}${paths.slack}` }, {});
   const file = join(dir, `sink-${paths.discord.split('/')[3]}.jsonl`);
   const sink = createLocalSink({ file, out: new PassThrough() });
   const sinkLines = async () => (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean).length;

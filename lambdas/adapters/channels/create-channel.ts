@@ -3,6 +3,7 @@
 
 import { channelName, type ChannelConfig } from '../../config/notify-schema.ts';
 import type { PollSettings } from '../../config/schema.ts';
+import type { AlertMessageContext } from '../../core/alert-message.ts';
 import type { AlertChannel } from '../../core/ports.ts';
 import { createHttpFetcher } from '../http-fetcher.ts';
 import type { SourceCredentials } from '../sources/api/credentials.ts';
@@ -11,10 +12,10 @@ import { createSlackChannel } from './slack.ts';
 import { createTelegramChannel } from './telegram.ts';
 import { createWebhookChannel } from './webhook.ts';
 
-export function createChannels(notify: readonly ChannelConfig[], poll: PollSettings, credentials: SourceCredentials): AlertChannel[] {
+export function createChannels(notify: readonly ChannelConfig[], poll: PollSettings, credentials: SourceCredentials, message: AlertMessageContext): AlertChannel[] {
   const fetcher = createHttpFetcher({ ...poll, maxRetryWaitMs: 0 });
   return notify.map((config) => {
-    const options = { name: channelName(config), secretEnv: config.secretEnv, topics: config.topics, kinds: config.kinds, credentials, fetcher };
+    const options = { name: channelName(config), secretEnv: config.secretEnv, topics: config.topics, kinds: config.kinds, credentials, fetcher, message };
     switch (config.type) {
       case 'discord':
         return createDiscordChannel(options);

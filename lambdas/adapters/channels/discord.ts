@@ -5,39 +5,47 @@
 // footer 2048, 6000 across the message.
 
 import { z } from 'zod';
-import { formatAlertMessage } from '../../core/alert-message.ts';
+import { describeAlert, postMarks, type AlertContent, type AlertMessageContext } from '../../core/alert-message.ts';
 import type { AlertChannel } from '../../core/ports.ts';
 import type { SpikeAlert } from '../../core/types.ts';
-import { defineChannel, postToChannel, redact, secondsFromJson, type ChannelOptions } from './post.ts';
+import { cut, defineChannel, postToChannel, redact, secondsFromJson, type ChannelOptions } from './post.ts';
 
 const rateLimited = z.object({ retry_after: z.number().nonnegative() });
 
 /** Discord's markdown, so a post title shows as written (and cannot forge a link). */
 const escapeMarkdown = (text: string) => text.replace(/[\\*_~`|[\]()<>#>-]/g, (c) => `\\${c}`);
-const cut = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 
-export function discordPayload(alert: SpikeAlert): unknown {
-  const { subject } = formatAlertMessage(alert);
-  const posts = alert.topPosts.map((post, i) => {
-    const title = escapeMarkdown(cut(post.title.replace(/\s+/g, ' ').trim() || '(untitled)', 200));
-    return post.link ? `${i + 1}. [${title}](${post.link})` : `${i + 1}. ${title}`;
+/** The embed's side bar: red for a backlash, green for a push, amber otherwise. */
+const TONE_COLOURS: Record<AlertContent['tone'], number> = { backlash: 0xe74c3c, push: 0x2ecc71, neutral: 0xe67e22, mixed: 0xe67e22, unknown: 0xe67e22 };
+
+export function discordPayload(alert: SpikeAlert, context: AlertMessageContext): unknown {
+  const content = describeAlert(alert, context);
+  const posts = content.posts.map((post, i) => {
+    const title = escapeMarkdown(cut(post.title, 200));
+    return `${i + 1}. ${post.link ? `[${title}](${post.link})` : title} (${escapeMarkdown(postMarks(post))})`;
   });
+  const description = [
+    content.headline,
+    content.sentiment,
+    '',
+    ...(posts.length > 0 ? ['**Top posts**', ...posts] : ['No posts were kept for this window.']),
+  ].join('\n');
   return {
     username: 'fanpulse',
     // No @everyone or role pings from a post title.
     allowed_mentions: { parse: [] },
     embeds: [
       {
-        title: cut(subject, 256),
-        description: cut(posts.length > 0 ? `**Top posts**\n${posts.join('\n')}` : 'No posts were kept for this window.', 4096),
-        color: 0xe67e22,
+        title: cut(content.title, 256),
+        ...(content.link ? { url: content.link } : {}),
+        description: cut(description, 4096),
+        color: TONE_COLOURS[content.tone],
         fields: [
-          { name: 'Mentions', value: String(alert.count), inline: true },
-          { name: 'Usual', value: alert.baseline.toFixed(1), inline: true },
-          { name: 'Sentiment', value: `${alert.positive} positive, ${alert.negative} negative, ${alert.neutral} neutral`, inline: false },
+          { name: 'When', value: cut(content.when, 1024), inline: false },
+          ...(content.commands.length > 0 ? [{ name: 'Look further', value: cut(`\`\`\`\n${content.commands.join('\n')}\n\`\`\``, 1024), inline: false }] : []),
         ],
         timestamp: alert.detectedAt,
-        footer: { text: cut(`fanpulse alert ${alert.id}`, 2048) },
+        footer: { text: cut(content.footer, 2048) },
       },
     ],
   };
@@ -45,7 +53,7 @@ export function discordPayload(alert: SpikeAlert): unknown {
 
 export function createDiscordChannel(options: ChannelOptions): AlertChannel {
   return defineChannel(options, 'the Discord webhook URL (Server Settings → Integrations → Webhooks → Copy Webhook URL)', async (url, alert) => {
-    await postToChannel(options.fetcher, { url, json: discordPayload(alert), accept: 'application/json' }, {
+    await postToChannel(options.fetcher, { url, json: discordPayload(alert, options.message), accept: 'application/json' }, {
       channel: options.name,
       redactedUrl: redact(url),
       retryAfterFromBody: (body) => secondsFromJson(body, rateLimited, (b) => b.retry_after),

@@ -4,6 +4,7 @@
 
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
+import type { AlertMessageContext } from '../../core/alert-message.ts';
 import { AlertDeliveryError, FetchError } from '../../core/errors.ts';
 import type { AlertChannel, FetchRequest, Fetcher } from '../../core/ports.ts';
 import type { SpikeAlert } from '../../core/types.ts';
@@ -17,6 +18,8 @@ export interface ChannelOptions {
   kinds: AlertChannel['kinds'];
   credentials: SourceCredentials;
   fetcher: Fetcher;
+  /** The campaign's time zone, the dashboard's address and this monitor's store, for the message. */
+  message: AlertMessageContext;
 }
 
 export interface ChannelSecret {
@@ -105,3 +108,6 @@ export function secondsFromJson<T>(body: string, schema: z.ZodType<T>, pick: (pa
     return undefined;
   }
 }
+
+/** Text cut to a platform's limit, with "…" marking the cut. */
+export const cut = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);

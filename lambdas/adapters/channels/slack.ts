@@ -4,35 +4,33 @@
 // channel deleted), 410 channel_is_archived; 429 with a Retry-After header in seconds.
 // Block limits: header text 150, section text 3000, 50 blocks.
 
-import { formatAlertMessage } from '../../core/alert-message.ts';
+import { describeAlert, formatAlertMessage, postMarks, type AlertMessageContext } from '../../core/alert-message.ts';
 import type { AlertChannel } from '../../core/ports.ts';
 import type { SpikeAlert } from '../../core/types.ts';
-import { defineChannel, postToChannel, redact, type ChannelOptions } from './post.ts';
+import { cut, defineChannel, postToChannel, redact, type ChannelOptions } from './post.ts';
 
 /** Slack's mrkdwn control characters: &, < and > must be escaped, the rest may stay. */
 const escapeMrkdwn = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const cut = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+const mrkdwn = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text: cut(text, 3000) } });
 
-export function slackPayload(alert: SpikeAlert): unknown {
-  const { subject } = formatAlertMessage(alert);
-  const posts = alert.topPosts.map((post, i) => {
-    const title = escapeMrkdwn(cut(post.title.replace(/\s+/g, ' ').trim() || '(untitled)', 200)).replace(/\|/g, '¦');
-    return post.link ? `${i + 1}. <${post.link}|${title}>` : `${i + 1}. ${title}`;
+export function slackPayload(alert: SpikeAlert, context: AlertMessageContext): unknown {
+  const content = describeAlert(alert, context);
+  const posts = content.posts.map((post, i) => {
+    // "|" ends a link's text in Slack's <url|text>.
+    const title = escapeMrkdwn(cut(post.title, 200)).replace(/\|/g, '¦');
+    return `${i + 1}. ${post.link ? `<${post.link}|${title}>` : title} (${escapeMrkdwn(postMarks(post))})`;
   });
   return {
-    text: subject,
+    text: formatAlertMessage(alert, context).subject,
     blocks: [
-      { type: 'header', text: { type: 'plain_text', text: cut(subject, 150) } },
-      {
-        type: 'section',
-        fields: [
-          { type: 'mrkdwn', text: `*Mentions*\n${alert.count}` },
-          { type: 'mrkdwn', text: `*Usual*\n${alert.baseline.toFixed(1)}` },
-          { type: 'mrkdwn', text: `*Sentiment*\n${alert.positive} positive, ${alert.negative} negative, ${alert.neutral} neutral` },
-        ],
-      },
-      { type: 'section', text: { type: 'mrkdwn', text: cut(posts.length > 0 ? `*Top posts*\n${posts.join('\n')}` : 'No posts were kept for this window.', 3000) } },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(`fanpulse alert ${alert.id}`) }] },
+      { type: 'header', text: { type: 'plain_text', text: cut(content.title, 150) } },
+      mrkdwn(`${escapeMrkdwn(content.headline)}\n${escapeMrkdwn(content.sentiment)}`),
+      mrkdwn(`*When*\n${escapeMrkdwn(content.when)}`),
+      mrkdwn(posts.length > 0 ? `*Top posts*\n${posts.join('\n')}` : 'No posts were kept for this window.'),
+      content.link
+        ? mrkdwn(`<${content.link}|Open this spike on the dashboard>`)
+        : mrkdwn(`*Look further*\n\`\`\`${escapeMrkdwn(content.commands.join('\n'))}\`\`\``),
+      { type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(content.footer) }] },
     ],
   };
 }
@@ -40,6 +38,6 @@ export function slackPayload(alert: SpikeAlert): unknown {
 export function createSlackChannel(options: ChannelOptions): AlertChannel {
   return defineChannel(options, 'the Slack incoming webhook URL (your Slack app → Incoming Webhooks → Add New Webhook)', async (url, alert) => {
     // Retry-After is a header here; the fetcher reads it into the error.
-    await postToChannel(options.fetcher, { url, json: slackPayload(alert), accept: 'text/plain' }, { channel: options.name, redactedUrl: redact(url), goneStatuses: [404, 410] });
+    await postToChannel(options.fetcher, { url, json: slackPayload(alert, options.message), accept: 'text/plain' }, { channel: options.name, redactedUrl: redact(url), goneStatuses: [404, 410] });
   });
 }

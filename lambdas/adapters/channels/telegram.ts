@@ -5,11 +5,11 @@
 // HTML mode needs only &, < and > escaped in text; a message is at most 4096 characters.
 
 import { z } from 'zod';
-import { formatAlertMessage } from '../../core/alert-message.ts';
+import { describeAlert, postMarks, type AlertMessageContext } from '../../core/alert-message.ts';
 import { AlertDeliveryError } from '../../core/errors.ts';
 import type { AlertChannel } from '../../core/ports.ts';
 import type { SpikeAlert } from '../../core/types.ts';
-import { defineChannel, postToChannel, secondsFromJson, type ChannelOptions } from './post.ts';
+import { cut, defineChannel, postToChannel, secondsFromJson, type ChannelOptions } from './post.ts';
 
 const TELEGRAM_API = 'https://api.telegram.org';
 const MESSAGE_MAX = 4096;
@@ -19,25 +19,21 @@ const accepted = z.object({ ok: z.literal(true) });
 
 export const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const escapeAttribute = (text: string) => escapeHtml(text).replace(/"/g, '&quot;');
-const cut = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 
-export function telegramText(alert: SpikeAlert): string {
-  const { subject } = formatAlertMessage(alert);
-  const lines = [
-    `<b>${escapeHtml(subject)}</b>`,
-    '',
-    `Mentions: ${alert.count} (usual ${alert.baseline.toFixed(1)})`,
-    `Sentiment: ${alert.positive} positive, ${alert.negative} negative, ${alert.neutral} neutral`,
-  ];
-  if (alert.topPosts.length > 0) lines.push('', '<b>Top posts</b>');
-  alert.topPosts.forEach((post, i) => {
-    const title = escapeHtml(cut(post.title.replace(/\s+/g, ' ').trim() || '(untitled)', 200));
-    lines.push(post.link ? `${i + 1}. <a href="${escapeAttribute(post.link)}">${title}</a>` : `${i + 1}. ${title}`);
+export function telegramText(alert: SpikeAlert, context: AlertMessageContext): string {
+  const content = describeAlert(alert, context);
+  const head = [`<b>${escapeHtml(content.title)}</b>`, escapeHtml(content.headline), escapeHtml(content.sentiment), '', `When: ${escapeHtml(content.when)}`];
+  const posts = content.posts.map((post, i) => {
+    const title = escapeHtml(cut(post.title, 200));
+    return `${i + 1}. ${post.link ? `<a href="${escapeAttribute(post.link)}">${title}</a>` : title} (${escapeHtml(postMarks(post))})`;
   });
-  lines.push('', `<i>fanpulse alert ${escapeHtml(alert.id)}</i>`);
-  const text = lines.join('\n');
+  const further = content.link
+    ? [`<a href="${escapeAttribute(content.link)}">Open this spike on the dashboard</a>`]
+    : ['<b>Look further</b>', ...content.commands.map((command) => `<code>${escapeHtml(command)}</code>`)];
+  const footer = `<i>${escapeHtml(content.footer)}</i>`;
+  const text = [...head, ...(posts.length > 0 ? ['', '<b>Top posts</b>', ...posts] : []), '', ...further, '', footer].join('\n');
   // Cutting HTML could split a tag; past the limit, the top posts give way to the headline.
-  return text.length <= MESSAGE_MAX ? text : lines.slice(0, 4).join('\n');
+  return text.length <= MESSAGE_MAX ? text : [...head, '', ...further, '', footer].join('\n');
 }
 
 export function createTelegramChannel(options: ChannelOptions & { chatId: number | string; baseUrl?: string | undefined }): AlertChannel {
@@ -47,7 +43,7 @@ export function createTelegramChannel(options: ChannelOptions & { chatId: number
       options.fetcher,
       {
         url: `${base}/bot${token}/sendMessage`,
-        json: { chat_id: options.chatId, text: telegramText(alert), parse_mode: 'HTML', link_preview_options: { is_disabled: true } },
+        json: { chat_id: options.chatId, text: telegramText(alert, options.message), parse_mode: 'HTML', link_preview_options: { is_disabled: true } },
         accept: 'application/json',
       },
       {

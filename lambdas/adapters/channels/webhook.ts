@@ -3,16 +3,22 @@
 // signs its webhooks. Any 2xx accepts; 410 Gone retires the channel; a 429's Retry-After is honoured.
 
 import { createHmac } from 'node:crypto';
-import { formatAlertMessage } from '../../core/alert-message.ts';
+import { describeAlert, formatAlertMessage, type AlertMessageContext } from '../../core/alert-message.ts';
 import type { AlertChannel } from '../../core/ports.ts';
 import type { SpikeAlert } from '../../core/types.ts';
 import { defineChannel, postToChannel, redact, type ChannelOptions } from './post.ts';
 
 export const SIGNATURE_HEADER = 'X-Fanpulse-Signature';
 
-export function webhookPayload(alert: SpikeAlert): unknown {
-  const { subject, body } = formatAlertMessage(alert);
-  return { type: 'alert', version: 1, subject, text: body, alert };
+/**
+ * Version 1: `subject` and `text` are the e-mail's; `headline`, `sentiment`, `tone` ("push",
+ * "backlash", "neutral", "mixed", "unknown"), `when` and `link` (the dashboard, or null) are its
+ * parts for receivers that lay it out themselves; `alert` holds every number.
+ */
+export function webhookPayload(alert: SpikeAlert, context: AlertMessageContext): unknown {
+  const { subject, body } = formatAlertMessage(alert, context);
+  const { headline, sentiment, tone, when, link } = describeAlert(alert, context);
+  return { type: 'alert', version: 1, subject, headline, sentiment, tone, when, link, text: body, alert };
 }
 
 export const signature = (secret: string, body: string) => `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
@@ -20,7 +26,7 @@ export const signature = (secret: string, body: string) => `sha256=${createHmac(
 export function createWebhookChannel(options: ChannelOptions & { url: string }): AlertChannel {
   return defineChannel(options, 'the shared secret the receiver verifies signatures with', async (key, alert) => {
     // The fetcher sends JSON.stringify(json): the same bytes signed here.
-    const json = webhookPayload(alert);
+    const json = webhookPayload(alert, options.message);
     await postToChannel(
       options.fetcher,
       { url: options.url, json, accept: 'application/json', headers: { [SIGNATURE_HEADER]: signature(key, JSON.stringify(json)) } },

@@ -8,6 +8,7 @@
 
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { COUNTERS, postCounts, readCounts, sentimentMean, sumCounts, type Counter } from '../../core/bucket-counts.ts';
 import { StoreError } from '../../core/errors.ts';
 import { mapConcurrent } from '../../core/map-concurrent.ts';
 import type { IngestResult, Store, TrendQuery } from '../../core/ports.ts';
@@ -20,11 +21,11 @@ const TOP_POSTS_PER_BUCKET = 5;
 /** Text kept with a stored post: enough for an alert e-mail, small enough for cheap writes. */
 const STORED_TEXT_CHARS = 600;
 const MAX_VERSION_RETRIES = 20;
-/** Scopes per UpdateItem: keeps the expression well under DynamoDB's 4 KB limit. */
-const SCOPES_PER_UPDATE = 24;
-
-export const COUNTERS = ['posts', 'petitionMentions', 'positive', 'negative', 'neutral', 'sentimentSum'] as const;
-type Counter = (typeof COUNTERS)[number];
+/**
+ * Scopes per UpdateItem. A scope is at most 11 ADDs of ~15 characters ("#s19_9 :s19_9, "), so 20
+ * keep the UpdateExpression (about 3.4 KB at worst) under DynamoDB's 4 KB limit on its length.
+ */
+const SCOPES_PER_UPDATE = 20;
 
 /** Attribute of a counter scope: topic-wide (source null) or one source's own. */
 export const scopeAttr = (source: string | null, field: Counter | 'ids') => (source === null ? field : `src:${source}:${field}`);
@@ -73,21 +74,20 @@ export function buckets({ client, tableName, send, batchGet, batchPut, queryAll 
       const sets = ['topic = :topic', 'bucketStart = :start'];
       let top: TopPost[] | undefined;
       batch.forEach(({ source, fresh }, i) => {
-        const totals: Record<Counter, number> = { posts: fresh.length, petitionMentions: 0, positive: 0, negative: 0, neutral: 0, sentimentSum: 0 };
-        for (const { petition, post } of fresh) {
-          if (petition) totals.petitionMentions++;
-          totals[post.sentiment.label]++;
-          totals.sentimentSum += post.sentiment.score;
-        }
-        for (const field of [...COUNTERS, 'ids'] as const) {
-          const key = `${i}_${field}`;
+        // The rule for what a post adds lives in core; zero counters are left out (absent reads as 0).
+        const totals = sumCounts(fresh.map(({ petition, post }) => postCounts({ petition, sentiment: post.sentiment })));
+        const add = (field: Counter | 'ids', key: string, value: unknown) => {
           names[`#${key}`] = scopeAttr(source, field);
-          values[`:${key}`] = field === 'ids' ? new Set(fresh.map((c) => c.id)) : totals[field];
+          values[`:${key}`] = value;
           adds.push(`#${key} :${key}`);
-        }
+        };
+        COUNTERS.forEach((field, j) => {
+          if (totals[field] !== 0) add(field, `s${i}_${j}`, totals[field]);
+        });
+        add('ids', `s${i}_i`, new Set(fresh.map((c) => c.id)));
         if (source === null) {
           // Only the topic-wide scope keeps the posts an alert will quote.
-          const candidates = fresh.map(({ post, petition }) => ({ title: post.title, link: post.link, score: post.sentiment.score, petition }));
+          const candidates = fresh.map(({ post, petition }) => ({ title: post.title, link: post.link, score: post.sentiment.score, petition, source: post.sourceId }));
           top = rankTopPosts([...((item.top as TopPost[] | undefined) ?? []), ...candidates], TOP_POSTS_PER_BUCKET);
           values[':top'] = top;
           sets.push('top = :top');
@@ -125,21 +125,8 @@ export function buckets({ client, tableName, send, batchGet, batchPut, queryAll 
   }
 
   function toBucket(item: Item, topic: string, source: string | null): TrendBucket {
-    const read = (field: Counter) => Number(item[field] ?? 0);
-    const posts = read('posts');
-    const sentimentSum = read('sentimentSum');
-    return {
-      topic,
-      source,
-      bucketStart: String(item.bucketStart),
-      posts,
-      petitionMentions: read('petitionMentions'),
-      positive: read('positive'),
-      negative: read('negative'),
-      neutral: read('neutral'),
-      sentimentSum,
-      sentimentMean: posts > 0 ? sentimentSum / posts : 0,
-    };
+    const counts = readCounts(item);
+    return { topic, source, bucketStart: String(item.bucketStart), ...counts, sentimentMean: sentimentMean(counts.sentimentSum, counts.posts) };
   }
 
   return {

@@ -15,6 +15,7 @@ import { readEnv } from '../../config/env.ts';
 import { loadConfig } from '../../config/load.ts';
 import type { Config } from '../../config/schema.ts';
 import { formatAlertMessage } from '../../core/alert-message.ts';
+import { shellWord } from '../../core/store-address.ts';
 import { UsageError } from '../../core/errors.ts';
 import { runPass, type PassLog } from '../../core/pipeline.ts';
 import { readAlerts, readTrends } from '../../query/read.ts';
@@ -102,7 +103,9 @@ export async function run(options: DemoOptions): Promise<string> {
         'One column per hour, oldest on the left; the last is 14:00-15:00 on the 27th.',
         heading(`4. The alert: the e-mail an organiser gets (${alerts.length === 1 ? 'one alert' : `${alerts.length} alerts`})`),
         ...alerts.map((alert) => {
-          const { subject, body } = formatAlertMessage(alert);
+          // Its commands name the store the "Try next" section keeps (a temp store is gone by then).
+          const store = { kind: 'data-dir' as const, dataDir: keep ? displayPath(dataDir) : 'demo-data', configPath: displayPath(DEMO_CONFIG) };
+          const { subject, body } = formatAlertMessage(alert, { timeZone: config.alerts.timeZone, store });
           return `Subject: ${subject}\n\n${body}`;
         }),
         'The local sink also appended it to alerts.jsonl in the data dir; in AWS it goes',
@@ -135,7 +138,7 @@ const heading = (title: string) => `\n── ${title} ${'─'.repeat(Math.max(3,
 
 /** Commands that work against the demo's store as it was left; `dir` is null when it was a temp folder. */
 function tryNext(dir: string | null): string {
-  const dataDir = dir ? shellArg(displayPath(dir)) : 'demo-data';
+  const dataDir = dir ? shellWord(displayPath(dir)) : 'demo-data';
   const now = `--now ${DEMO_NOW.toISOString().slice(0, 16)}Z`;
   return [
     dir
@@ -144,7 +147,7 @@ function tryNext(dir: string | null): string {
     ...(dir ? [] : [`  npx fanpulse demo --data-dir ${dataDir}`]),
     `  npx fanpulse trends --data-dir ${dataDir} ${now} --since 6h`,
     `  npx fanpulse alerts --data-dir ${dataDir} ${now} --format json`,
-    `  npx fanpulse sources --data-dir ${dataDir} --config ${shellArg(displayPath(DEMO_CONFIG))}`,
+    `  npx fanpulse sources --data-dir ${dataDir} --config ${shellWord(displayPath(DEMO_CONFIG))}`,
     '',
   ].join('\n');
 }
@@ -155,7 +158,6 @@ function displayPath(path: string): string {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
-const shellArg = (value: string) => (/^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`);
 
 /** A kept data dir must start empty: the demo's numbers are only its own on a fresh store. */
 async function emptyDir(dir: string): Promise<string> {

@@ -13,7 +13,10 @@ import type { SessionStore } from '../../core/ports.ts';
 import { openLastingStore } from '../lasting-store.ts';
 import { localProcess } from '../local-process.ts';
 import { listenForStop } from '../stop-signals.ts';
-import { clock, dataDir, readConfig, withStore, type CommonOptions } from '../context.ts';
+import { clock, configPath, dataDir, readConfig, withStore, type CommonOptions } from '../context.ts';
+import { storeLocation } from '../store-connection.ts';
+import type { AlertMessageContext } from '../../core/alert-message.ts';
+import { kindWords } from '../../core/kind-words.ts';
 
 export interface PollOptions extends CommonOptions {
   once?: boolean;
@@ -38,7 +41,7 @@ export function summarise(report: PassReport): string {
         return s.kind === 'needs-credentials' ? `  ${s.sourceId}: needs credentials: ${s.error}` : `  ${s.sourceId}: FAILED (${s.kind}) ${s.error}`;
     }
   });
-  const alerts = report.alertsRaised.map((a) => `  ALERT ${a.topic}: ${a.count} petition mentions ${a.windowStart} → ${a.windowEnd} (baseline ${a.baseline.toFixed(1)})`);
+  const alerts = report.alertsRaised.map((a) => `  ALERT ${a.topic}: ${a.count} ${kindWords(a.kind).many} ${a.windowStart} → ${a.windowEnd} (baseline ${a.baseline.toFixed(1)})`);
   return [
     `pass at ${report.at}`,
     ...lines,
@@ -49,13 +52,18 @@ export function summarise(report: PassReport): string {
 
 /** What every pass of this process shares; login sessions are kept in `sessions` (the store). */
 export function passDeps(config: Config, options: CommonOptions, sessions: SessionStore, signal?: AbortSignal) {
-  readEnv(); // checks the credential pairs before the first pass
+  // Checks the credential pairs before the first pass; names the store the alerts' commands read.
+  const env = readEnv();
+  const message: AlertMessageContext = {
+    timeZone: config.alerts.timeZone,
+    store: { ...storeLocation(env, dataDir(options)), configPath: configPath(options.config) },
+  };
   const fetcher = createHttpFetcher({ ...config.poll, signal });
   return {
     config,
     sources: createSources(config, fetcher, { credentials: process.env, sessions }),
-    sink: createLocalSink({ file: join(dataDir(options), 'alerts.jsonl'), out: process.stderr }),
-    channels: createChannels(config.notify, config.poll, process.env),
+    sink: createLocalSink({ file: join(dataDir(options), 'alerts.jsonl'), out: process.stderr, message }),
+    channels: createChannels(config.notify, config.poll, process.env, message),
     log,
     signal,
     localProcess: localProcess(),

@@ -34,6 +34,7 @@ describe('Polling', () => {
           FANPULSE_TABLE: { Ref: Match.stringLikeRegexp('^StorageTable') },
           FANPULSE_TOPIC_ARN: { Ref: Match.stringLikeRegexp('^AlertingTopic') },
           FANPULSE_CONFIG_FILE: '/var/task/fanpulse.config.json',
+          FANPULSE_CONFIG_SOURCE: 'fanpulse.config.json',
           POWERTOOLS_SERVICE_NAME: 'Test',
           NODE_OPTIONS: '--enable-source-maps',
         },

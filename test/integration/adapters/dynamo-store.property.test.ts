@@ -87,4 +87,35 @@ describe('DynamoStore.ingest (property)', () => {
       { numRuns: 25 },
     );
   });
+
+  it('keeps the sentiment of exactly the petition mentions: each split adds up to its count, hour by hour', async () => {
+    await fc.assert(
+      fc.asyncProperty(batchesArb(false), async (batches) => {
+        const { store } = await dynamo.newStore();
+        for (const batch of batches) await store.ingest(batch, opts);
+        await store.ingest(batches.flat(), opts);
+        // By hand: each story once, in the hour it was first seen in, with its petition flag and label.
+        const firstSeen = new Map<string, ScoredPost>();
+        for (const post of batches.flat()) if (!firstSeen.has(post.dedupKey)) firstSeen.set(post.dedupKey, post);
+        const expected = new Map<string, number[]>();
+        for (const post of firstSeen.values()) {
+          const row = expected.get(post.bucketStart) ?? [0, 0, 0, 0, 0];
+          const petition = post.topics[0]!.petition;
+          row[0]! += 1;
+          if (petition) {
+            row[1]! += 1;
+            row[2 + ['positive', 'negative', 'neutral'].indexOf(post.sentiment.label)]! += 1;
+          }
+          expected.set(post.bucketStart, row);
+        }
+        const stored = await store.queryTrends({ topic: 'show', ...range });
+        for (const b of stored) {
+          expect(b.positive + b.negative + b.neutral).toBe(b.posts);
+          expect(b.petitionPositive + b.petitionNegative + b.petitionNeutral).toBe(b.petitionMentions);
+        }
+        expect(new Map(stored.map((b) => [b.bucketStart, [b.posts, b.petitionMentions, b.petitionPositive, b.petitionNegative, b.petitionNeutral]]))).toEqual(expected);
+      }),
+      { numRuns: 25 },
+    );
+  });
 });

@@ -33,18 +33,28 @@ describe('createSnsSink', () => {
   });
 
   it('publishes the formatted alert with topic and kind attributes for filter policies', async () => {
-    const sink = createSnsSink({ client: fauxqs.sns, topicArn: fauxqs.topicArn });
+    // A deployed stack without a public page: the e-mail quotes the command that reads its table.
+    const message = {
+      timeZone: 'Europe/Berlin',
+      store: { kind: 'table' as const, table: 'Fanpulse-StorageTable-1A2B3C', region: 'eu-central-1', configPath: 'fanpulse.config.json' },
+    };
+    const sink = createSnsSink({ client: fauxqs.sns, topicArn: fauxqs.topicArn, message });
     const sent = alert();
 
     await sink.send(sent);
 
     const { envelope } = await fauxqs.receiveOne();
-    const expected = formatAlertMessage(sent);
+    const expected = formatAlertMessage(sent, message);
     expect(envelope).not.toBeNull();
     expect(envelope?.Type).toBe('Notification');
     expect(envelope?.TopicArn).toBe(fauxqs.topicArn);
-    expect(envelope?.Subject).toBe(expected.subject);
+    // Written out by hand: 31 mentions on a 0.4 baseline, 20 of 31 positive; Berlin is UTC+1 on 27 March 2025.
+    expect(envelope?.Subject).toBe('fanpulse: petition spike on "Bosch: Legacy" - 31 mentions in 1h, ~78x usual, a push');
     expect(envelope?.Message).toBe(expected.body);
+    expect(envelope?.Message).toContain('\nWhen: Thu 2025-03-27 15:00-16:00 Europe/Berlin (14:00-15:00 UTC)\n');
+    expect(envelope?.Message).toContain(
+      '\n  AWS_REGION=eu-central-1 FANPULSE_TABLE=Fanpulse-StorageTable-1A2B3C npx fanpulse alerts --since 2025-03-27T14:00Z --config fanpulse.config.json\n',
+    );
     expect(envelope?.MessageAttributes).toEqual({
       topic: { Type: 'String', Value: 'bosch-legacy' },
       kind: { Type: 'String', Value: 'petition-spike' },

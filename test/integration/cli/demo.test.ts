@@ -131,8 +131,15 @@ describe('fanpulse demo', () => {
     expect(first.stdout.match(/^  ALERT /gm)).toHaveLength(1);
     expect(first.stdout).toContain('  ALERT bosch-legacy: 30 petition mentions 2025-03-27T14:00:00.000Z');
     expect(first.stdout.match(/^Subject: /gm)).toHaveLength(1);
-    expect(first.stdout).toMatch(/^Subject: fanpulse: petition spike on "Bosch: Legacy" - 30 mentions in 1h/m);
-    expect(first.stdout).toContain('Window (UTC):            2025-03-27 14:00-15:00 UTC');
+    expect(first.stdout).toMatch(/^Subject: fanpulse: petition spike on "Bosch: Legacy" - 30 mentions in 1h, ~\d+x usual, a push$/m);
+    // demo/fanpulse.demo.json keeps the campaign's time in Los Angeles (PDT, UTC-7, on 27 March 2025).
+    expect(first.stdout).toContain('\nWhen: Thu 2025-03-27 07:00-08:00 America/Los_Angeles (14:00-15:00 UTC)\n');
+  });
+
+  it("gives the spike's sentiment for exactly the 30 mentions it counted (the hour holds 31 posts)", () => {
+    const split = /^Mostly positive, a push: (\d+) positive, (\d+) negative, (\d+) neutral\.$/m.exec(first.stdout);
+    expect(split, 'the sentiment line').not.toBeNull();
+    expect(split!.slice(1).map(Number).reduce((a, b) => a + b, 0)).toBe(30);
   });
 
   it('draws the hourly petition chart: the spike as the peak, a tick for each of the last days', () => {

@@ -10,17 +10,34 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChannels } from '../../../../lambdas/adapters/channels/create-channel.ts';
 import { parseConfig } from '../../../../lambdas/config/load.ts';
 import { AlertDeliveryError } from '../../../../lambdas/core/errors.ts';
+import type { AlertMessageContext } from '../../../../lambdas/core/alert-message.ts';
 import type { AlertChannel } from '../../../../lambdas/core/ports.ts';
 import { sampleAlert } from '../../../helpers/alerts.ts';
 import { startTestServer, type TestServer } from '../../../helpers/http-server.ts';
 
-const SUBJECT = 'fanpulse: petition spike on "Bosch: Legacy" - 31 mentions in 1h (baseline 0.4)';
+const SUBJECT = 'fanpulse: petition spike on "Bosch: Legacy" - 31 mentions in 1h, ~78x usual, a push';
 const alert = sampleAlert({
   topPosts: [
-    { title: 'Sign <b>& share', link: 'https://www.change.org/p/save-bosch-legacy?a=1&b=2', score: 3, petition: true },
-    { title: 'Why it matters', link: null, score: 1, petition: false },
+    { title: 'Sign <b>& share', link: 'https://www.change.org/p/save-bosch-legacy?a=1&b=2', score: 3, petition: true, source: 'petition-updates' },
+    { title: 'Why it matters', link: null, score: 1, petition: false, source: 'bosch-pit-forum' },
   ],
 });
+/** A laptop's monitor in New York: no dashboard, so the alert quotes the commands for its config and data dir. */
+const LAPTOP: AlertMessageContext = {
+  timeZone: 'America/New_York',
+  store: { kind: 'data-dir', configPath: '/home/fan/campaign/fanpulse.config.json', dataDir: '/home/fan/campaign/.fanpulse' },
+};
+const PAGE = 'https://abc123.execute-api.us-east-1.amazonaws.com/';
+// Written out by hand from the sample alert: 31 mentions on a 0.4 baseline (31 / 0.4 = 77.5), 20 of
+// them positive; the window 14:00-15:00 UTC is 10:00-11:00 EDT on Thursday 27 March 2025.
+const TITLE = 'Petition spike on "Bosch: Legacy"';
+const HEADLINE = '31 petition mentions in the last hour (Thursday morning), about 78× the usual at this time of day (0.4).';
+const SENTIMENT = 'Mostly positive, a push: 20 positive, 3 negative, 8 neutral.';
+const WHEN = 'Thu 2025-03-27 10:00-11:00 America/New_York (14:00-15:00 UTC)';
+const POSTS_COMMAND =
+  'npx fanpulse posts --topic bosch-legacy --petition --since 2025-03-27T14:00Z --until 2025-03-27T15:00Z --config /home/fan/campaign/fanpulse.config.json --data-dir /home/fan/campaign/.fanpulse';
+const ALERTS_COMMAND = 'npx fanpulse alerts --since 2025-03-27T14:00Z --config /home/fan/campaign/fanpulse.config.json --data-dir /home/fan/campaign/.fanpulse';
+const FOOTER = 'fanpulse alert bosch-legacy#petition-spike#2025-03-27T14:00:00.000Z';
 
 let server: TestServer;
 const bodies: { path: string; body: string; headers: IncomingMessage['headers'] }[] = [];
@@ -44,12 +61,12 @@ function answers(path: string, list: [number, Record<string, string>, string][])
   });
 }
 
-function channels(notify: unknown[], env: Record<string, string>): AlertChannel[] {
+function channels(notify: unknown[], env: Record<string, string>, message: AlertMessageContext = LAPTOP): AlertChannel[] {
   const config = parseConfig(
     ({ topics: [{ id: 'bosch-legacy', keywords: ['bosch legacy'] }], sources: [{ id: 'f', type: 'rss', url: `${server.url}/f`, topics: ['bosch-legacy'] }], notify }),
     'test',
   );
-  return createChannels(config.notify, config.poll, env);
+  return createChannels(config.notify, config.poll, env, message);
 }
 
 const failure = (promise: Promise<unknown>) => promise.then(() => { throw new Error('expected a failure'); }, (error: unknown) => error as AlertDeliveryError);
@@ -61,7 +78,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 describe('discord', () => {
-  it('posts one embed with the numbers and escaped top posts, and resolves on 204', async () => {
+  it('posts one embed: the headline, the sentiment, escaped top posts with their sources, the times and the commands; resolves on 204', async () => {
     answers('/api/webhooks/1/ok', [[204, {}, '']]);
     const [discord] = channels([{ type: 'discord', secretEnv: 'DISCORD_URL' }], { DISCORD_URL: `${server.url}/api/webhooks/1/ok` });
     await discord!.send(alert);
@@ -71,19 +88,38 @@ describe('discord', () => {
       allowed_mentions: { parse: [] },
       embeds: [
         {
-          title: SUBJECT,
-          description: '**Top posts**\n1. [Sign \\<b\\>& share](https://www.change.org/p/save-bosch-legacy?a=1&b=2)\n2. Why it matters',
-          color: 0xe67e22,
+          title: TITLE,
+          description: [
+            HEADLINE,
+            SENTIMENT,
+            '',
+            '**Top posts**',
+            '1. [Sign \\<b\\>& share](https://www.change.org/p/save-bosch-legacy?a=1&b=2) (petition\\-updates, petition, sentiment +3)',
+            '2. Why it matters (bosch\\-pit\\-forum, sentiment +1)',
+          ].join('\n'),
+          // Green: a push.
+          color: 0x2ecc71,
           fields: [
-            { name: 'Mentions', value: '31', inline: true },
-            { name: 'Usual', value: '0.4', inline: true },
-            { name: 'Sentiment', value: '20 positive, 3 negative, 8 neutral', inline: false },
+            { name: 'When', value: WHEN, inline: false },
+            { name: 'Look further', value: `\`\`\`\n${POSTS_COMMAND}\n${ALERTS_COMMAND}\n\`\`\``, inline: false },
           ],
           timestamp: '2025-03-27T15:02:11.000Z',
-          footer: { text: 'fanpulse alert bosch-legacy#petition-spike#2025-03-27T14:00:00.000Z' },
+          footer: { text: FOOTER },
         },
       ],
     });
+  });
+
+  it('links the dashboard from the title when its address is known, and is red for a backlash', async () => {
+    answers('/api/webhooks/5/ok', [[204, {}, '']]);
+    const [discord] = channels([{ type: 'discord', secretEnv: 'DISCORD_URL' }], { DISCORD_URL: `${server.url}/api/webhooks/5/ok` }, { pageUrl: PAGE });
+    await discord!.send({ ...alert, positive: 2, negative: 25, neutral: 4 });
+    const [embed] = lastBody().embeds;
+    expect(embed.url).toBe(`${PAGE}?range=custom&since=2025-03-25T14%3A00%3A00.000Z&until=2025-03-27T15%3A00%3A00.000Z&bucket=hour&topic=bosch-legacy`);
+    expect(embed.color).toBe(0xe74c3c);
+    expect(embed.description.split('\n')[1]).toBe('Mostly negative, a backlash: 25 negative, 2 positive, 4 neutral.');
+    // No commands when there is a page to open; times in UTC, the default zone.
+    expect(embed.fields).toEqual([{ name: 'When', value: 'Thu 2025-03-27 14:00-15:00 UTC', inline: false }]);
   });
 
   it('defers for retry_after seconds on 429, is gone on 404 Unknown Webhook, and fails plainly on 400', async () => {
@@ -123,17 +159,18 @@ describe('slack', () => {
     expect(lastBody()).toEqual({
       text: SUBJECT,
       blocks: [
-        { type: 'header', text: { type: 'plain_text', text: SUBJECT } },
+        { type: 'header', text: { type: 'plain_text', text: TITLE } },
+        { type: 'section', text: { type: 'mrkdwn', text: `${HEADLINE}\n${SENTIMENT}` } },
+        { type: 'section', text: { type: 'mrkdwn', text: `*When*\n${WHEN}` } },
         {
           type: 'section',
-          fields: [
-            { type: 'mrkdwn', text: '*Mentions*\n31' },
-            { type: 'mrkdwn', text: '*Usual*\n0.4' },
-            { type: 'mrkdwn', text: '*Sentiment*\n20 positive, 3 negative, 8 neutral' },
-          ],
+          text: {
+            type: 'mrkdwn',
+            text: '*Top posts*\n1. <https://www.change.org/p/save-bosch-legacy?a=1&b=2|Sign &lt;b&gt;&amp; share> (petition-updates, petition, sentiment +3)\n2. Why it matters (bosch-pit-forum, sentiment +1)',
+          },
         },
-        { type: 'section', text: { type: 'mrkdwn', text: '*Top posts*\n1. <https://www.change.org/p/save-bosch-legacy?a=1&b=2|Sign &lt;b&gt;&amp; share>\n2. Why it matters' } },
-        { type: 'context', elements: [{ type: 'mrkdwn', text: 'fanpulse alert bosch-legacy#petition-spike#2025-03-27T14:00:00.000Z' }] },
+        { type: 'section', text: { type: 'mrkdwn', text: `*Look further*\n\`\`\`${POSTS_COMMAND}\n${ALERTS_COMMAND}\`\`\`` } },
+        { type: 'context', elements: [{ type: 'mrkdwn', text: FOOTER }] },
       ],
     });
     expect((await failure(busy!.send(alert))).retryAfterMs).toBe(30_000);
@@ -152,16 +189,21 @@ describe('telegram', () => {
       parse_mode: 'HTML',
       link_preview_options: { is_disabled: true },
       text: [
-        '<b>fanpulse: petition spike on "Bosch: Legacy" - 31 mentions in 1h (baseline 0.4)</b>',
+        '<b>Petition spike on "Bosch: Legacy"</b>',
+        HEADLINE,
+        SENTIMENT,
         '',
-        'Mentions: 31 (usual 0.4)',
-        'Sentiment: 20 positive, 3 negative, 8 neutral',
+        `When: ${WHEN}`,
         '',
         '<b>Top posts</b>',
-        '1. <a href="https://www.change.org/p/save-bosch-legacy?a=1&amp;b=2">Sign &lt;b&gt;&amp; share</a>',
-        '2. Why it matters',
+        '1. <a href="https://www.change.org/p/save-bosch-legacy?a=1&amp;b=2">Sign &lt;b&gt;&amp; share</a> (petition-updates, petition, sentiment +3)',
+        '2. Why it matters (bosch-pit-forum, sentiment +1)',
         '',
-        '<i>fanpulse alert bosch-legacy#petition-spike#2025-03-27T14:00:00.000Z</i>',
+        '<b>Look further</b>',
+        `<code>${POSTS_COMMAND}</code>`,
+        `<code>${ALERTS_COMMAND}</code>`,
+        '',
+        `<i>${FOOTER}</i>`,
       ].join('\n'),
     });
   });
@@ -194,6 +236,10 @@ describe('webhook', () => {
     expect(headers['x-fanpulse-signature']).toBe(expected);
     const parsed = JSON.parse(body);
     expect([parsed.type, parsed.version, parsed.subject, parsed.alert.id, parsed.alert.count]).toEqual(['alert', 1, SUBJECT, alert.id, 31]);
+    expect([parsed.headline, parsed.sentiment, parsed.tone, parsed.when, parsed.link]).toEqual([HEADLINE, SENTIMENT, 'push', WHEN, null]);
+    // The e-mail's text, whole: it starts with the title and quotes the commands.
+    expect(parsed.text.split('\n').slice(0, 6)).toEqual([`${TITLE} (bosch-legacy)`, '', HEADLINE, SENTIMENT, '', `When: ${WHEN}`]);
+    expect(parsed.text).toContain(`  ${POSTS_COMMAND}\n  ${ALERTS_COMMAND}\n`);
   });
 });
 
