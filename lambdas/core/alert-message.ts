@@ -1,6 +1,7 @@
 // Turns a spike alert into the subject and plain-text body an organiser reads in an e-mail.
 // Pure: the same alert always gives the same text (no clock, no locale).
 
+import { countedText, kindLabel as kindLabels } from './alert-kinds/labels.ts';
 import type { SpikeAlert } from './types.ts';
 
 export interface AlertMessage {
@@ -39,7 +40,7 @@ function formatSubject(alert: SpikeAlert): string {
   const name = toAsciiLine(alert.topicName) || toAsciiLine(alert.topic) || 'topic';
   const head = `fanpulse: ${toAsciiLine(kindLabel(alert.kind))} on "`;
   const tail =
-    `" - ${alert.count} ${plural(alert.count, 'mention')} in ${formatDuration(alert)}` +
+    `" - ${countedText(alert.kind, alert.count)} in ${formatDuration(alert)}` +
     ` (baseline ${formatNumber(alert.baseline)})`;
   const room = SUBJECT_MAX_LENGTH - head.length - tail.length;
   // The numbers are the point of the subject, so a long topic name gives way first.
@@ -55,7 +56,7 @@ function formatBody(alert: SpikeAlert, pageUrl: string | undefined): string {
   const window = formatWindow(alert.windowStart, alert.windowEnd);
   const lines: string[] = [
     `${capitalise(kindLabel(alert.kind))} for "${oneLine(alert.topicName)}" (${alert.topic}): ` +
-      `${alert.count} ${plural(alert.count, 'mention')} in ${formatDuration(alert)} (${window}), ` +
+      `${countedText(alert.kind, alert.count)} in ${formatDuration(alert)} (${window}), ` +
       `where about ${formatNumber(alert.baseline)} would be usual.`,
     '',
     'The numbers',
@@ -95,7 +96,7 @@ function formatBody(alert: SpikeAlert, pageUrl: string | undefined): string {
 }
 
 function kindLabel(kind: SpikeAlert['kind']): string {
-  return kind.replace(/-/g, ' ');
+  return kindLabels(kind).name;
 }
 
 /** Window length as a reader says it: "1h", "6h", "2d", "30m". */

@@ -1,54 +1,81 @@
-// From a topic's stored hourly buckets to a SpikeAlert: detection, the spike's sentiment, and the
-// posts behind it. The alert id is deterministic so one spike is one alert.
+// From a topic's stored hourly buckets to its alerts: each kind of alert (lambdas/core/alert-kinds/)
+// judges the same buckets; an alert carries the window's sentiment and the posts behind it. The
+// alert id is deterministic (topic#kind#windowStart) so one spike is one alert.
 
-import type { AlertSettings, Topic } from '../config/schema.ts';
-import { detectSpike, lookbackHours } from './detect.ts';
+import type { AlertsConfig, Topic } from '../config/schema.ts';
+import { negativitySurgeRule } from './alert-kinds/negativity-surge.ts';
+import { petitionSpikeRule } from './alert-kinds/petition-spike.ts';
+import type { AlertRule, KindFinding } from './alert-kinds/rule.ts';
+import { volumeSpikeRule } from './alert-kinds/volume-spike.ts';
 import type { Store } from './ports.ts';
 import { HOUR_MS, hourStart, iso } from './time.ts';
-import type { SpikeAlert } from './types.ts';
+import type { SpikeAlert, TrendBucket } from './types.ts';
 
 const TOP_POSTS_PER_ALERT = 5;
+
+/** The kinds turned on in the config, in the order their alerts are raised. */
+export function alertRules(alerts: AlertsConfig): AlertRule[] {
+  return [petitionSpikeRule(alerts), volumeSpikeRule(alerts), negativitySurgeRule(alerts)].filter((rule): rule is AlertRule => rule !== null);
+}
 
 export interface EvaluateTopicInput {
   topic: Topic;
   store: Store;
-  settings: AlertSettings;
+  settings: AlertsConfig;
   now: Date;
 }
 
-export async function evaluateTopic({ topic, store, settings, now }: EvaluateTopicInput): Promise<SpikeAlert | null> {
+/** An alert to claim, and until when its kind then stays quiet for the topic. */
+export interface RaisedAlert {
+  alert: SpikeAlert;
+  cooldownUntil: string;
+}
+
+export async function evaluateTopic({ topic, store, settings, now }: EvaluateTopicInput): Promise<RaisedAlert[]> {
+  const rules = alertRules(settings);
+  if (rules.length === 0) return [];
   const nowMs = now.getTime();
   const until = hourStart(nowMs) + HOUR_MS;
-  const since = until - (lookbackHours(settings) + 1) * HOUR_MS;
+  // One read serves every kind: the longest history any of them needs.
+  const since = until - (Math.max(...rules.map((r) => r.lookbackHours)) + 1) * HOUR_MS;
   const buckets = await store.queryTrends({ topic: topic.id, since: iso(since), until: iso(until) });
-  const series = buckets.map((b) => ({ hourStart: Date.parse(b.bucketStart), count: b.petitionMentions }));
-  const detection = detectSpike(series, nowMs, settings);
-  if (detection.status !== 'spike') return null;
+  const raised: RaisedAlert[] = [];
+  for (const rule of rules) {
+    const finding = rule.evaluate(buckets, nowMs);
+    if (!finding) continue;
+    raised.push({
+      alert: await toAlert(topic, rule, finding, buckets, store, now),
+      cooldownUntil: iso(nowMs + rule.cooldownHours * HOUR_MS),
+    });
+  }
+  return raised;
+}
 
-  const windowStart = iso(detection.windowStart);
-  const windowEnd = iso(detection.windowEnd);
+async function toAlert(topic: Topic, rule: AlertRule, finding: KindFinding, buckets: readonly TrendBucket[], store: Store, now: Date): Promise<SpikeAlert> {
+  const windowStart = iso(finding.windowStart);
+  const windowEnd = iso(finding.windowEnd);
   const inWindow = buckets.filter((b) => {
     const start = Date.parse(b.bucketStart);
-    return start + HOUR_MS > detection.windowStart && start < detection.windowEnd;
+    return start + HOUR_MS > finding.windowStart && start < finding.windowEnd;
   });
   const sum = (pick: (b: (typeof inWindow)[number]) => number) => inWindow.reduce((total, b) => total + pick(b), 0);
   const posts = sum((b) => b.posts);
   return {
-    id: `${topic.id}#petition-spike#${windowStart}`,
+    id: `${topic.id}#${rule.kind}#${windowStart}`,
     topic: topic.id,
     topicName: topic.name ?? topic.id,
-    kind: 'petition-spike',
+    kind: rule.kind,
     windowStart,
     windowEnd,
-    count: detection.count,
-    baseline: detection.baseline,
-    threshold: detection.threshold,
-    pValue: detection.pValue,
+    count: finding.count,
+    baseline: finding.baseline,
+    threshold: finding.threshold,
+    pValue: finding.pValue,
     sentimentMean: posts > 0 ? sum((b) => b.sentimentSum) / posts : 0,
     positive: sum((b) => b.positive),
     negative: sum((b) => b.negative),
     neutral: sum((b) => b.neutral),
-    topPosts: await store.topPosts(topic.id, iso(hourStart(detection.windowStart)), iso(hourStart(detection.windowEnd - 1) + HOUR_MS), TOP_POSTS_PER_ALERT),
+    topPosts: await store.topPosts(topic.id, iso(hourStart(finding.windowStart)), iso(hourStart(finding.windowEnd - 1) + HOUR_MS), TOP_POSTS_PER_ALERT),
     detectedAt: now.toISOString(),
     status: 'pending',
     sentAt: null,

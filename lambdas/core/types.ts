@@ -1,5 +1,7 @@
 // The domain model shared by every step of a poll and by the query paths.
 
+import type { ALERT_KINDS } from '../config/notify-schema.ts';
+
 export type SentimentLabel = 'positive' | 'negative' | 'neutral';
 
 /** One item from a source, normalised: what every source type yields. */
@@ -86,7 +88,8 @@ export interface TopPost {
   petition: boolean;
 }
 
-export type AlertKind = 'petition-spike';
+/** petition-spike: petition mentions; volume-spike: all posts; negativity-surge: the negative share. */
+export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export interface SpikeAlert {
   /** Deterministic: topic + kind + window start, so one spike has one id. */
