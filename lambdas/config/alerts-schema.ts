@@ -118,8 +118,12 @@ export const negativitySurgeSchema = z.strictObject({
     .min(0, { error: 'minShareRise must be between 0 and 1 (0.15 = 15 percentage points)' })
     .max(1, { error: 'minShareRise must be between 0 and 1 (0.15 = 15 percentage points)' })
     .default(0.15),
-  /** Alert when the chance of a share this high, under the beta-binomial baseline, is at most this. */
-  maxPValue: maxPValue(),
+  /**
+   * Alert when the chance of a share this high, under the beta-binomial baseline, is at most this.
+   * Stricter than the spikes' 1e-4: near the floor a share moves in big steps (8 of 10), and a
+   * topic is tested every hour.
+   */
+  maxPValue: maxPValue().default(1e-5),
   cooldownHours: cooldownHours(12),
 });
 
