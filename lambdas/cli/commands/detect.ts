@@ -20,7 +20,7 @@ import { fixed, renderJson, renderTable, type Column } from '../../query/format.
 import { readConfig, type CommonOptions } from '../context.ts';
 
 export const detectParamsSchema = z.strictObject({
-  series: z.string({ error: 'is required: the CSV file to replay (fanpulse trends --bucket hour --format csv > series.csv)' }).min(1),
+  series: z.string({ error: 'give --series FILE, the hourly series to replay (fanpulse trends --bucket hour --format csv > series.csv)' }).min(1),
   kind: z.enum(ALERT_KINDS, { error: `must be ${ALERT_KINDS.map((k) => `"${k}"`).join(', ')}` }).default('petition-spike'),
   /** The trends column a spike kind counts; default petitionMentions (petition-spike) or posts (volume-spike). */
   column: z.enum(TREND_COUNT_COLUMNS, { error: `must be one of the trends CSV's count columns: ${TREND_COUNT_COLUMNS.join(', ')}` }).optional(),
