@@ -50,7 +50,8 @@ export async function run(options: CommonOptions & Record<string, string | undef
   const series = parseReplaySeries(text);
   const rows = replay(series, params, config);
   if (params.format === 'json') return renderJson(rows);
-  return renderTable(rows, columns(params.kind)) + `${rows.length} alert(s)\n`;
+  const manyTopics = series.format === 'trends' && params.topic === undefined && series.topics.size > 1;
+  return renderTable(rows, columns(params.kind, manyTopics)) + `${rows.length} alert(s)\n`;
 }
 
 function replay(series: ReplaySeries, params: DetectParams, config: Config): Row[] {
@@ -105,9 +106,10 @@ function pickTopics(topics: Map<string, TrendHour[]>, wanted: string | undefined
   return new Map([[wanted, hours]]);
 }
 
-function columns(kind: AlertKind): Column<Row>[] {
+/** The table's columns; the topic only when the series held several. */
+function columns(kind: AlertKind, manyTopics: boolean): Column<Row>[] {
   const shared: Column<Row>[] = [
-    { header: 'topic', value: (r) => r.topic },
+    ...(manyTopics ? [{ header: 'topic', value: (r: Row) => r.topic }] : []),
     { header: 'windowStart', value: (r) => r.windowStart },
     { header: 'windowEnd', value: (r) => r.windowEnd },
     { header: 'count', value: (r) => r.count, numeric: true },

@@ -1,34 +1,18 @@
 // `fanpulse detect --series` replays each kind of alert over what `fanpulse trends --format csv`
 // writes: a real feed is polled into a real data dir, exported by the real trends command, and
-// replayed. Every expected number is counted by hand from the feed built below.
+// replayed. Every expected number is counted by hand from the feed (test/helpers/surge-feed.ts).
 
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, stackTraceLines, type CliResult } from '../../helpers/cli.ts';
-import { rssFeed, type FeedEntry } from '../../helpers/feed-builder.ts';
+import { rssFeed } from '../../helpers/feed-builder.ts';
 import { startTestServer, type TestServer } from '../../helpers/http-server.ts';
+import { surgeFeedEntries } from '../../helpers/surge-feed.ts';
 
-const HOUR = 3_600_000;
 const NOW = '2026-11-20T12:20:00Z';
 const H0 = Date.parse('2026-11-20T12:00:00Z');
-const at = (hoursBefore: number, minutes: number) => new Date(H0 - hoursBefore * HOUR + minutes * 60_000);
-
-// Four quiet days: two posts in each hour from 96 hours before NOW's hour to the hour before it,
-// one of them negative every sixth hour ("terrible"), the rest words no lexicon scores.
-const quiet: FeedEntry[] = Array.from({ length: 96 }, (_, i) => i + 1).flatMap((h) => [
-  { title: `Bosch Legacy episode ${h} thread`, link: `https://fans.example/t/${h}`, published: at(h, 10) },
-  h % 6 === 0
-    ? { title: 'Bosch Legacy finale was terrible', link: `https://fans.example/n/${h}`, published: at(h, 40) }
-    : { title: `Bosch Legacy episode ${h} notes`, link: `https://fans.example/e/${h}`, published: at(h, 40) },
-]);
-// The wave, in NOW's hour: 30 negative posts (cancelled −3, terrible) and 10 neutral petition mentions.
-const wave: FeedEntry[] = Array.from({ length: 40 }, (_, i) =>
-  i < 30
-    ? { title: 'Bosch Legacy cancelled: terrible news', link: `https://fans.example/w/${i}`, published: at(0, i / 3) }
-    : { title: 'Sign the petition for Bosch Legacy', link: `https://fans.example/w/${i}`, published: at(0, i / 3) },
-);
 
 let server: TestServer;
 let dir: string;
@@ -45,7 +29,7 @@ const findings = (result: CliResult) => {
 
 beforeAll(async () => {
   server = await startTestServer();
-  server.route('/fans.xml', (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rssFeed('Fans', [...quiet, ...wave])));
+  server.route('/fans.xml', (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rssFeed('Fans', surgeFeedEntries(H0))));
   dir = await mkdtemp(join(tmpdir(), 'fanpulse-detect-series-'));
   configFile = join(dir, 'fanpulse.config.json');
   await writeFile(
@@ -99,7 +83,7 @@ describe('fanpulse detect --series on a trends export', () => {
 
     const table = await cli('detect', '--series', hourly, '--kind', 'negativity-surge', '--format', 'table');
     expect(table.code).toBe(0);
-    expect(table.stdout).toMatch(/^topic\s+windowStart\s+windowEnd\s+count\s+baseline\s+threshold\s+pValue\s+posts\s+share\s+usual/);
+    expect(table.stdout).toMatch(/^windowStart\s+windowEnd\s+count\s+baseline\s+threshold\s+pValue\s+posts\s+share\s+usual/);
     expect(table.stdout).toContain('68%'); // 30 of 44
     expect(table.stdout.trimEnd().split('\n').at(-1)).toBe('1 alert(s)');
   });
