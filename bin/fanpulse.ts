@@ -101,7 +101,7 @@ command('score', 'score texts from stdin (one per line) as JSON lines', () => im
 command('detect', 'replay a kind of alert over an hourly series (what trends --format csv writes) to tune its settings', () =>
   import('../lambdas/cli/commands/detect.ts'),
 )
-  .option('--series <file>', 'the series: fanpulse trends --bucket hour --format csv output, or timestamp,count rows (sub-hour rows summed)')
+  .requiredOption('--series <file>', 'the series: fanpulse trends --bucket hour --format csv output, or timestamp,count rows (sub-hour rows summed)')
   .option('--kind <kind>', 'petition-spike, volume-spike or negativity-surge (default petition-spike)')
   .option('--column <name>', 'the trends column a spike counts (default petitionMentions; posts for volume-spike)')
   .option('--topic <id>', 'one topic of a trends CSV that holds several (default: each in turn)')
