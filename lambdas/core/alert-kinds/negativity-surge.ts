@@ -95,7 +95,7 @@ export function detectNegativitySurge(series: readonly HourlyShare[], now: numbe
 }
 
 /** Hours of buckets before `now` the test reads. */
-export const negativityLookbackHours = (settings: NegativitySurgeSettings) => settings.historyDays * 24 + settings.windowHours + 1;
+const negativityLookbackHours = (settings: NegativitySurgeSettings) => settings.historyDays * 24 + settings.windowHours + 1;
 
 /** Replays the test as hourly passes would have run it, skipping passes inside the cooldown after a surge. */
 export function backtestNegativity(series: readonly HourlyShare[], settings: NegativitySurgeSettings): NegativityFinding[] {

@@ -43,12 +43,3 @@ export function betaBinomialUpperTails(from: number, n: number, alpha: number, b
   }
   return tails;
 }
-
-/** P(K >= k) for K ~ BetaBinomial(n, alpha, beta). */
-export function betaBinomialUpperTail(k: number, n: number, alpha: number, beta: number): number {
-  check(n, alpha, beta);
-  const from = Math.ceil(k);
-  if (from <= 0) return 1;
-  if (from > n) return 0;
-  return betaBinomialUpperTails(from, n, alpha, beta)[0]!;
-}

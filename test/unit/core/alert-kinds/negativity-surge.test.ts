@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultAlertSettings, negativitySurgeSchema } from '../../../../lambdas/config/alerts-schema.ts';
 import { backtestNegativity, detectNegativitySurge, negativitySurgeRule } from '../../../../lambdas/core/alert-kinds/negativity-surge.ts';
-import { betaBinomialUpperTail } from '../../../../lambdas/core/stats/beta-binomial.ts';
+import { betaBinomialUpperTails } from '../../../../lambdas/core/stats/beta-binomial.ts';
 import { quietMonth, type SimulatedHour } from '../../../helpers/seeded.ts';
 import { toBuckets, withHours } from '../../../helpers/trend-buckets.ts';
 
@@ -16,15 +16,16 @@ const month = (postsPerHour: number, seed: number) =>
 /** `now` at the end of the hour with this index. */
 const endOf = (hours: readonly SimulatedHour[], index: number) => hours[index]!.hourStart + HOUR;
 
-describe('betaBinomialUpperTail', () => {
+describe('betaBinomialUpperTails', () => {
   it('matches hand-computed tails', () => {
-    // Beta(1, 1) mixing makes every k of n equally likely: P(K >= 1 | n = 2) = 2/3.
-    expect(betaBinomialUpperTail(1, 2, 1, 1)).toBeCloseTo(2 / 3, 12);
-    expect(betaBinomialUpperTail(2, 2, 1, 1)).toBeCloseTo(1 / 3, 12);
+    // Beta(1, 1) mixing makes every k of n equally likely: P(K >= 1 | n = 2) = 2/3, P(K >= 2) = 1/3.
+    const uniform = betaBinomialUpperTails(1, 2, 1, 1);
+    expect(uniform[0]).toBeCloseTo(2 / 3, 12);
+    expect(uniform[1]).toBeCloseTo(1 / 3, 12);
     // A very concentrated Beta is a fair coin: P(K >= 8 | n = 10) = (45 + 10 + 1) / 1024.
-    expect(betaBinomialUpperTail(8, 10, 1e8, 1e8)).toBeCloseTo(56 / 1024, 6);
-    expect(betaBinomialUpperTail(0, 10, 2, 3)).toBe(1);
-    expect(betaBinomialUpperTail(11, 10, 2, 3)).toBe(0);
+    expect(betaBinomialUpperTails(8, 10, 1e8, 1e8)[0]).toBeCloseTo(56 / 1024, 6);
+    expect(betaBinomialUpperTails(0, 10, 2, 3)[0]).toBeCloseTo(1, 12);
+    expect(betaBinomialUpperTails(11, 10, 2, 3)).toHaveLength(0);
   });
 });
 
