@@ -39,10 +39,13 @@ export async function evaluateTopic({ topic, store, settings, now }: EvaluateTop
   // One read serves every kind: the longest history any of them needs.
   const since = until - (Math.max(...rules.map((r) => r.lookbackHours)) + 1) * HOUR_MS;
   const buckets = await store.queryTrends({ topic: topic.id, since: iso(since), until: iso(until) });
+  const findings = rules.map((rule) => ({ rule, finding: rule.evaluate(buckets, nowMs) }));
+  const petitionWave = findings.some(({ rule, finding }) => rule.kind === 'petition-spike' && finding !== null);
   const raised: RaisedAlert[] = [];
-  for (const rule of rules) {
-    const finding = rule.evaluate(buckets, nowMs);
+  for (const { rule, finding } of findings) {
     if (!finding) continue;
+    // A volume spike made mostly of petition mentions is the petition spike's wave: one message, not two.
+    if (rule.kind === 'volume-spike' && petitionWave && mostlyPetition(windowBuckets(buckets, finding))) continue;
     raised.push({
       alert: await toAlert(topic, rule, finding, buckets, store, now),
       cooldownUntil: iso(nowMs + rule.cooldownHours * HOUR_MS),
@@ -51,13 +54,23 @@ export async function evaluateTopic({ topic, store, settings, now }: EvaluateTop
   return raised;
 }
 
-async function toAlert(topic: Topic, rule: AlertRule, finding: KindFinding, buckets: readonly TrendBucket[], store: Store, now: Date): Promise<SpikeAlert> {
-  const windowStart = iso(finding.windowStart);
-  const windowEnd = iso(finding.windowEnd);
-  const inWindow = buckets.filter((b) => {
+/** The buckets overlapping a finding's window. */
+function windowBuckets(buckets: readonly TrendBucket[], finding: KindFinding): TrendBucket[] {
+  return buckets.filter((b) => {
     const start = Date.parse(b.bucketStart);
     return start + HOUR_MS > finding.windowStart && start < finding.windowEnd;
   });
+}
+
+function mostlyPetition(inWindow: readonly TrendBucket[]): boolean {
+  const total = (pick: (b: TrendBucket) => number) => inWindow.reduce((sum, b) => sum + pick(b), 0);
+  return 2 * total((b) => b.petitionMentions) >= total((b) => b.posts);
+}
+
+async function toAlert(topic: Topic, rule: AlertRule, finding: KindFinding, buckets: readonly TrendBucket[], store: Store, now: Date): Promise<SpikeAlert> {
+  const windowStart = iso(finding.windowStart);
+  const windowEnd = iso(finding.windowEnd);
+  const inWindow = windowBuckets(buckets, finding);
   const sum = (pick: (b: (typeof inWindow)[number]) => number) => inWindow.reduce((total, b) => total + pick(b), 0);
   const posts = sum((b) => b.posts);
   return {

@@ -42,6 +42,9 @@ const CHANNELS = {
 beforeAll(async () => {
   server = await startTestServer();
   server.route('/fans.xml', (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rssFeed('Fans', surgeFeedEntries(H0))));
+  server.route('/petition.xml', (_req, res) =>
+    res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rssFeed('Fans', surgeFeedEntries(H0, { negative: 0, petition: 40 }))),
+  );
   for (const name of Object.keys(CHANNELS)) {
     server.route(`/hooks/${name}`, (req, res) => {
       let body = '';
@@ -61,14 +64,14 @@ afterAll(async () => {
   await dynamo?.close();
 });
 
-function setup() {
+function setup(feed = '/fans.xml') {
   const config = parseConfig(
     {
       topics: [
         { id: 'show', name: 'Bosch: Legacy', keywords: ['bosch legacy'], petitionKeywords: ['petition'] },
         { id: 'ballard', keywords: ['ballard'] },
       ],
-      sources: [{ id: 'fans', type: 'rss', url: `${server.url}/fans.xml`, topics: ['show', 'ballard'] }],
+      sources: [{ id: 'fans', type: 'rss', url: `${server.url}${feed}`, topics: ['show', 'ballard'] }],
       notify: Object.entries(CHANNELS).map(([name, routing]) => ({
         type: 'webhook',
         id: name.toLowerCase(),
@@ -80,7 +83,7 @@ function setup() {
     'test config',
   );
   const channels = createChannels(config.notify, config.poll, { HOOK_SECRET: 'test-secret' });
-  const file = join(dir, 'alerts.jsonl');
+  const file = join(dir, `alerts${feed.replace(/\W/g, '-')}.jsonl`);
   const sink = createLocalSink({ file, out: new PassThrough() });
   const fetcher = createHttpFetcher({ ...config.poll, timeoutMs: 60_000, sleep: async () => {} });
   const sources = config.sources.map((source) => createSource(source, fetcher));
@@ -128,5 +131,14 @@ describe('alert kinds through a poll pass', () => {
     expect(sorted(received.get('everything'))).toEqual(['negativity-surge', 'petition-spike', 'volume-spike']);
     expect(received.get('otherTopic')).toBeUndefined();
     expect((await sinkKinds()).sort()).toEqual(['negativity-surge', 'petition-spike', 'volume-spike']);
+  });
+
+  it('raises a petition wave once: the volume spike it also is, made of petition mentions, is folded into it', async () => {
+    const { store } = await dynamo.newStore();
+    const { pass, sinkKinds } = setup('/petition.xml');
+    const report = await pass(store, NOW);
+    // 40 petition mentions of 42 posts in the window: a petition spike, not a second message.
+    expect(report.alertsRaised.map(({ kind, count }) => ({ kind, count }))).toEqual([{ kind: 'petition-spike', count: 40 }]);
+    expect(await sinkKinds()).toEqual(['petition-spike']);
   });
 });
