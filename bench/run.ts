@@ -4,6 +4,7 @@
 const benches: Record<string, () => Promise<{ main: () => Promise<void> }>> = {
   sentiment: () => import('./sentiment.ts'),
   detect: () => import('./detect.ts'),
+  'alert-kinds': () => import('./alert-kinds.ts'),
   feeds: () => import('./feeds.ts'),
   ingest: () => import('./ingest.ts'),
   'poll-cost': () => import('./poll-cost.ts'),

@@ -103,9 +103,14 @@ command('serve', 'the read-only HTTP API and the dashboard page on this machine'
 
 command('score', 'score texts from stdin (one per line) as JSON lines', () => import('../lambdas/cli/commands/score.ts'));
 
-command('detect', 'backtest the spike detector over a timestamp,count CSV series', () => import('../lambdas/cli/commands/detect.ts'))
-  .requiredOption('--series <file>', 'CSV with timestamp,count rows (sub-hour rows are summed into hours)')
-  .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('json'))
+command('detect', 'replay a kind of alert over an hourly series (what trends --format csv writes) to tune its settings', () =>
+  import('../lambdas/cli/commands/detect.ts'),
+)
+  .requiredOption('--series <file>', 'the series: fanpulse trends --bucket hour --format csv output, or timestamp,count rows (sub-hour rows summed)')
+  .option('--kind <kind>', 'petition-spike, volume-spike or negativity-surge (default petition-spike)')
+  .option('--column <name>', 'the trends column a spike counts (default petitionMentions; posts for volume-spike)')
+  .option('--topic <id>', 'one topic of a trends CSV that holds several (default: each in turn)')
+  .option('--format <format>', 'json or table (default json)')
   .addOption(configOption());
 
 command('inspect', 'show what the pipeline makes of one source (a feed URL or file, or an API source), storing nothing', () =>

@@ -6,7 +6,8 @@
 import { z } from 'zod';
 
 export const CHANNEL_TYPES = ['discord', 'slack', 'telegram', 'webhook'] as const;
-export const ALERT_KINDS = ['petition-spike'] as const;
+/** Every kind of alert (lambdas/core/alert-kinds/); a channel's `kinds` picks among them. */
+export const ALERT_KINDS = ['petition-spike', 'volume-spike', 'negativity-surge'] as const;
 
 const secretEnv = (example: string) =>
   z
@@ -21,7 +22,7 @@ const routing = {
   /** Only these kinds of alert; all when absent. */
   kinds: z
     .array(z.enum(ALERT_KINDS, { error: `each kind must be one of: ${ALERT_KINDS.map((k) => `"${k}"`).join(', ')}` }), {
-      error: 'kinds must be a list, e.g. ["petition-spike"]',
+      error: 'kinds must be a list, e.g. ["petition-spike", "negativity-surge"]',
     })
     .default([]),
   /** Names the channel in `fanpulse alerts` and its delivery records. @default "<type>:<secretEnv>" */

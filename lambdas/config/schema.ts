@@ -235,4 +235,4 @@ export type SourceConfig = Config['sources'][number];
 export type SourceType = SourceConfig['type'];
 export type SourceOf<T extends SourceType> = Extract<SourceConfig, { type: T }>;
 export type PollSettings = Config['poll'];
-export type AlertSettings = Config['alerts'];
+export type AlertsConfig = Config['alerts'];

@@ -1,9 +1,13 @@
-// From a topic's stored hourly buckets to a SpikeAlert: detection, the sentiment of exactly the
-// posts it counted, and the posts behind it. The alert id is deterministic so one spike is one alert.
+// From a topic's stored hourly buckets to its alerts: each kind of alert (lambdas/core/alert-kinds/)
+// judges the same buckets; an alert carries the sentiment of exactly the posts its kind counted and
+// the posts behind it. The alert id is deterministic (topic#kind#windowStart) so one spike is one alert.
 
-import type { AlertSettings, Topic } from '../config/schema.ts';
-import { petitionMentions, sumCounts, type BucketCounts, type Tally } from './bucket-counts.ts';
-import { detectSpike, lookbackHours, type SpikeDetection } from './detect.ts';
+import type { AlertsConfig, Topic } from '../config/schema.ts';
+import { sumCounts, type BucketCounts, type Tally } from './bucket-counts.ts';
+import { negativitySurgeRule } from './alert-kinds/negativity-surge.ts';
+import { petitionSpikeRule } from './alert-kinds/petition-spike.ts';
+import type { AlertRule, KindFinding } from './alert-kinds/rule.ts';
+import { volumeSpikeRule } from './alert-kinds/volume-spike.ts';
 import type { Store } from './ports.ts';
 import { HOUR_MS, hourStart, iso } from './time.ts';
 import type { AlertKind, SpikeAlert, TopPost, TrendBucket } from './types.ts';
@@ -13,30 +17,56 @@ const TOP_POSTS_PER_ALERT = 5;
 export interface EvaluateTopicInput {
   topic: Topic;
   store: Store;
-  settings: AlertSettings;
+  settings: AlertsConfig;
   now: Date;
 }
 
-export async function evaluateTopic({ topic, store, settings, now }: EvaluateTopicInput): Promise<SpikeAlert | null> {
-  const nowMs = now.getTime();
-  const until = hourStart(nowMs) + HOUR_MS;
-  const since = until - (lookbackHours(settings) + 1) * HOUR_MS;
-  const buckets = await store.queryTrends({ topic: topic.id, since: iso(since), until: iso(until) });
-  const series = buckets.map((b) => ({ hourStart: Date.parse(b.bucketStart), count: b.petitionMentions }));
-  const detection = detectSpike(series, nowMs, settings);
-  if (detection.status !== 'spike') return null;
-  const { since: from, until: to } = windowHours(detection);
-  const topPosts = await store.topPosts(topic.id, from, to, TOP_POSTS_PER_ALERT);
-  return spikeAlert({ topic, kind: 'petition-spike', detection, counted: petitionMentions(windowCounts(buckets, detection)), topPosts, now });
+/** An alert to claim, and until when its kind then stays quiet for the topic. */
+export interface RaisedAlert {
+  alert: SpikeAlert;
+  cooldownUntil: string;
 }
 
-/** The stored hours a detection's window covers: every hour that overlaps it. */
-export function windowHours(window: Pick<SpikeDetection, 'windowStart' | 'windowEnd'>): { since: string; until: string } {
+export async function evaluateTopic({ topic, store, settings, now }: EvaluateTopicInput): Promise<RaisedAlert[]> {
+  const rules = alertRules(settings);
+  if (rules.length === 0) return [];
+  const nowMs = now.getTime();
+  const until = hourStart(nowMs) + HOUR_MS;
+  // One read serves every kind: the longest history any of them needs.
+  const since = until - (Math.max(...rules.map((r) => r.lookbackHours)) + 1) * HOUR_MS;
+  const buckets = await store.queryTrends({ topic: topic.id, since: iso(since), until: iso(until) });
+  const findings = rules.map((rule) => ({ rule, finding: rule.evaluate(buckets, nowMs) }));
+  const petitionWave = findings.some(({ rule, finding }) => rule.kind === 'petition-spike' && finding !== null);
+  const raised: RaisedAlert[] = [];
+  for (const { rule, finding } of findings) {
+    if (!finding) continue;
+    const inWindow = windowCounts(buckets, finding);
+    // A volume spike made mostly of petition mentions is the petition spike's wave: one message, not two.
+    if (rule.kind === 'volume-spike' && petitionWave && 2 * inWindow.petitionMentions >= inWindow.posts) continue;
+    const { since: from, until: to } = windowHours(finding);
+    const topPosts = await store.topPosts(topic.id, from, to, TOP_POSTS_PER_ALERT);
+    raised.push({
+      alert: spikeAlert({ topic, kind: rule.kind, detection: finding, counted: rule.counted(inWindow), topPosts, now }),
+      cooldownUntil: iso(nowMs + rule.cooldownHours * HOUR_MS),
+    });
+  }
+  return raised;
+}
+
+/** The kinds the config turns on, petition spike first. */
+export function alertRules(settings: AlertsConfig): AlertRule[] {
+  return [petitionSpikeRule(settings), volumeSpikeRule(settings), negativitySurgeRule(settings)].filter((rule): rule is AlertRule => rule !== null);
+}
+
+type Window = Pick<KindFinding, 'windowStart' | 'windowEnd'>;
+
+/** The stored hours a finding's window covers: every hour that overlaps it. */
+export function windowHours(window: Window): { since: string; until: string } {
   return { since: iso(hourStart(window.windowStart)), until: iso(hourStart(window.windowEnd - 1) + HOUR_MS) };
 }
 
-/** The counters of the buckets in a detection's window, added up. */
-export function windowCounts(buckets: readonly TrendBucket[], window: Pick<SpikeDetection, 'windowStart' | 'windowEnd'>): BucketCounts {
+/** The counters of the buckets in a finding's window, added up. */
+export function windowCounts(buckets: readonly TrendBucket[], window: Window): BucketCounts {
   return sumCounts(
     buckets.filter((b) => {
       const start = Date.parse(b.bucketStart);
@@ -48,14 +78,14 @@ export function windowCounts(buckets: readonly TrendBucket[], window: Pick<Spike
 export interface SpikeAlertInput {
   topic: Pick<Topic, 'id' | 'name'>;
   kind: AlertKind;
-  detection: SpikeDetection;
-  /** The posts the detector counted in the window, with their sentiment (e.g. `petitionMentions(windowCounts(…))`). */
+  detection: KindFinding;
+  /** The posts the kind counted in the window, with their sentiment (e.g. `petitionMentions(windowCounts(…))`). */
   counted: Tally;
   topPosts: TopPost[];
   now: Date;
 }
 
-/** A new, pending alert for a spike. Pure: any kind whose detector counts a Tally can use it. */
+/** A new, pending alert. Pure: any kind whose finding counts a Tally can use it. */
 export function spikeAlert({ topic, kind, detection, counted, topPosts, now }: SpikeAlertInput): SpikeAlert {
   const windowStart = iso(detection.windowStart);
   return {
@@ -69,7 +99,7 @@ export function spikeAlert({ topic, kind, detection, counted, topPosts, now }: S
     baseline: detection.baseline,
     threshold: detection.threshold,
     pValue: detection.pValue,
-    basis: detection.basis,
+    ...(detection.basis ? { basis: detection.basis } : {}),
     sentimentMean: counted.sentimentMean,
     positive: counted.positive,
     negative: counted.negative,

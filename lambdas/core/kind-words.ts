@@ -1,5 +1,6 @@
-// How alerts of each kind are said in words. A kind without an entry still reads well ("volume
-// spike", "posts"); a new kind adds its line here.
+// How alerts of each kind are said in words: in messages, digests and logs. A new kind adds its line here.
+
+import type { AlertKind } from './types.ts';
 
 export interface KindWords {
   /** "petition spike": what happened, lower case. */
@@ -14,10 +15,13 @@ export interface KindWords {
   postsFlags: readonly string[];
 }
 
-const WORDS: Readonly<Record<string, KindWords>> = {
+const WORDS: Readonly<Record<AlertKind, KindWords>> = {
   'petition-spike': { label: 'petition spike', one: 'petition mention', many: 'petition mentions', shortOne: 'mention', short: 'mentions', postsFlags: ['--petition'] },
+  'volume-spike': { label: 'volume spike', one: 'post', many: 'posts', shortOne: 'post', short: 'posts', postsFlags: [] },
+  'negativity-surge': { label: 'negativity surge', one: 'negative post', many: 'negative posts', shortOne: 'negative post', short: 'negative posts', postsFlags: ['--label', 'negative'] },
 };
 
-export function kindWords(kind: string): KindWords {
-  return WORDS[kind] ?? { label: kind.replace(/-/g, ' '), one: 'post', many: 'posts', shortOne: 'post', short: 'posts', postsFlags: [] };
-}
+export const kindWords = (kind: AlertKind): KindWords => WORDS[kind];
+
+/** "1 negative post", "37 petition mentions". */
+export const countedText = (kind: AlertKind, count: number): string => `${count} ${count === 1 ? WORDS[kind].one : WORDS[kind].many}`;

@@ -5,10 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/schema.ts';
 import { evaluateTopic } from './alerting.ts';
+import { countedText, kindWords } from './kind-words.ts';
 import { FetchError } from './errors.ts';
 import { analysePost } from './analyse.ts';
 import { matchingFingerprint, rememberListing, unremembered } from './counted-memory.ts';
-import { cooldownUntil } from './detect.ts';
 import { mapConcurrent } from './map-concurrent.ts';
 import { compileTopics, type TopicMatcher } from './match.ts';
 import { placePost } from './place.ts';
@@ -187,9 +187,10 @@ async function runLockedPass({ config, store, sources, sink, channels = [], now,
 
   const alertsRaised: SpikeAlert[] = [];
   for (const topic of config.topics) {
-    const alert = await evaluateTopic({ topic, store, settings: config.alerts, now });
-    if (alert && (await store.claimAlert(alert, new Date(cooldownUntil(now.getTime(), config.alerts)).toISOString()))) {
-      log.info(`spike on ${topic.id}: ${alert.count} petition mentions (baseline ${alert.baseline.toFixed(1)})`);
+    // Each kind claims its own cooldown: a petition spike does not silence a negativity surge.
+    for (const { alert, cooldownUntil } of await evaluateTopic({ topic, store, settings: config.alerts, now })) {
+      if (!(await store.claimAlert(alert, cooldownUntil))) continue;
+      log.info(`${kindWords(alert.kind).label} on ${topic.id}: ${countedText(alert.kind, alert.count)} (baseline ${alert.baseline.toFixed(1)})`);
       alertsRaised.push(alert);
     }
   }

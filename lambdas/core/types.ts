@@ -1,5 +1,6 @@
 // The domain model shared by every step of a poll and by the query paths.
 
+import type { ALERT_KINDS } from '../config/notify-schema.ts';
 import type { BucketCounts } from './bucket-counts.ts';
 
 export type SentimentLabel = 'positive' | 'negative' | 'neutral';
@@ -88,7 +89,8 @@ export interface TopPost {
   source?: string;
 }
 
-export type AlertKind = 'petition-spike';
+/** petition-spike: petition mentions; volume-spike: all posts; negativity-surge: the negative share. */
+export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export interface SpikeAlert {
   /** Deterministic: topic + kind + window start, so one spike has one id. */

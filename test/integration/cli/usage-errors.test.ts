@@ -103,7 +103,7 @@ describe('fanpulse --help', () => {
     alerts: ['--since', '--until', '--format', '--config', '--now', '--data-dir'],
     sources: ['--format', '--config', '--data-dir'],
     score: [],
-    detect: ['--series', '--format', '--config'],
+    detect: ['--series', '--kind', '--column', '--topic', '--format', '--config'],
     inspect: ['--type', '--format', '--config'],
     demo: ['--data-dir'],
   };
