@@ -1,8 +1,8 @@
-// Which posts an alert quotes: petition mentions first, then the strongest feelings.
+// Which posts an alert or a digest quotes: petition mentions first, then the strongest feelings.
 
 import type { TopPost } from './types.ts';
 
-export function rankTopPosts(posts: readonly TopPost[], limit: number): TopPost[] {
+export function rankTopPosts<T extends TopPost>(posts: readonly T[], limit: number): T[] {
   const seen = new Set<string>();
   return [...posts]
     .sort(
