@@ -16,9 +16,14 @@ import { runPass, type PassReport } from '../core/pipeline.ts';
 import { readTrends } from '../query/read.ts';
 import { once, wirePoll } from './wiring.ts';
 
-/** What the schedule sends (lib/constructs/polling.ts); any other event also runs a pass. */
+/**
+ * What the schedules send (lib/constructs/polling.ts, digest-schedule.ts); any other event also runs
+ * a pass. `digest`: the digest schedule's run at the configured hour. Every pass sends the digests
+ * due, so this one only makes them punctual; it is a pass like the others.
+ */
 export interface PollEvent {
   scheduledTime?: string;
+  digest?: boolean;
 }
 
 export function createPollHandler(readEnv: () => PollEnv, logger = new Logger(), metrics = new Metrics({ namespace: METRICS_NAMESPACE })) {
@@ -30,7 +35,7 @@ export function createPollHandler(readEnv: () => PollEnv, logger = new Logger(),
     const now = new Date();
     const report = await runPass({ config, store, sources, sink, channels, now, log: logger });
     if (report.skipped) throw new Error(`pass skipped: another pass holds the lock until ${report.skipped.heldUntil}`);
-    logger.info('pass finished', { scheduledTime: event.scheduledTime, skipped: report.skipped, newPosts: report.newPosts, sources: report.sources, alertsDelivered: report.alertsDelivered.length, alertsPending: report.alertsPending.length });
+    logger.info('pass finished', { scheduledTime: event.scheduledTime, digestRun: event.digest === true, digestsSent: report.digestsSent, digestsPending: report.digestsPending, skipped: report.skipped, newPosts: report.newPosts, sources: report.sources, alertsDelivered: report.alertsDelivered.length, alertsPending: report.alertsPending.length });
     try {
       const hourly = await readTrends(store, config, { since: `${DASHBOARD_HOURS}h`, bucket: 'hour', format: 'json' }, now);
       publishDashboardMetrics(metrics, report, hourly);
