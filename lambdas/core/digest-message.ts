@@ -74,7 +74,7 @@ export function digestMessage(digest: Digest): DigestMessage {
 export function formatDigestText(digest: Digest): { subject: string; body: string } {
   const message = digestMessage(digest);
   const width = Math.max(...message.fields.map((f) => f.name.length));
-  const lines = [message.heading, '', ...message.fields.map((f) => `  ${`${f.name}:`.padEnd(width + 2)}${f.value}`)];
+  const lines = [message.heading, '', ...message.fields.map((f) => `  ${`${f.name}:`.padEnd(width + 3)}${f.value}`)];
   for (const section of message.sections) {
     lines.push('', section.title);
     if (section.lines.length === 0) lines.push(`  ${section.empty}`);

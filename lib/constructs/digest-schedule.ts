@@ -4,7 +4,7 @@
 // only makes them punctual: if it is skipped (a pass holds the lock) or fails, Lambda's retry or the
 // next scheduled pass sends them, still once per channel (lambdas/core/digest-delivery.ts).
 
-import { TimeZone } from 'aws-cdk-lib';
+import { Duration, TimeZone } from 'aws-cdk-lib';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
@@ -38,6 +38,8 @@ export class DigestSchedule extends Construct {
         input: ScheduleTargetInput.fromObject({ source: 'fanpulse.digest', digest: true, scheduledTime: ContextAttribute.scheduledTime }),
         deadLetterQueue: props.deadLetterQueue,
         retryAttempts: 2,
+        // Past an hour the regular passes have sent the digest anyway.
+        maxEventAge: Duration.hours(1),
       }),
     });
   }

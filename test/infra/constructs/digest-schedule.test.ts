@@ -35,7 +35,7 @@ describe('DigestSchedule', () => {
         Input: Match.serializedJson({ source: 'fanpulse.digest', digest: true, scheduledTime: '<aws.scheduler.scheduled-time>' }),
         RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PollingSchedulerRole'), 'Arn'] },
         DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PollingDeadLetters'), 'Arn'] } },
-        RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 2 }),
+        RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
       },
     });
   });
