@@ -6,8 +6,13 @@ import { z } from 'zod';
 export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
-/** True when the runtime knows `zone` as an IANA time zone ("Europe/Berlin", "UTC"). */
+/**
+ * True for an IANA time zone name the runtime knows ("Europe/Berlin", "UTC"). Abbreviations are
+ * refused even where Intl takes them ("PST", "EST"): they are ambiguous, and EventBridge Scheduler
+ * wants the tz database's Area/Location names.
+ */
 export function isTimeZone(zone: string): boolean {
+  if (zone !== 'UTC' && !/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)+$/.test(zone)) return false;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
     return true;
