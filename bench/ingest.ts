@@ -64,7 +64,7 @@ function feedBody(feed: number): string {
   return rssFeed(`Forum ${feed}`, entries);
 }
 
-const silentSink: AlertSink = { send: async () => {} };
+const silentSink: AlertSink = { send: async () => {}, sendDigest: async () => {} };
 
 export async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'fanpulse-bench-'));

@@ -4,7 +4,9 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Alerting } from './constructs/alerting.ts';
+import { digestSchedule } from '../lambdas/config/digest-schema.ts';
 import { Credentials } from './constructs/credentials.ts';
+import { DigestSchedule } from './constructs/digest-schedule.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { Polling } from './constructs/polling.ts';
 import { QueryApi } from './constructs/query-api.ts';
@@ -22,6 +24,8 @@ export class FanpulseStack extends Stack {
   readonly polling: Polling;
   readonly queryApi: QueryApi;
   readonly monitoring: Monitoring;
+  /** Present when the config has a `digest` section. */
+  readonly digestSchedule: DigestSchedule | undefined;
 
   constructor(scope: Construct, id: string, props: FanpulseStackProps) {
     super(scope, id, props);
@@ -40,6 +44,15 @@ export class FanpulseStack extends Stack {
       // A public API serves the dashboard: alert e-mails link to the spike on it.
       pageUrl: settings.publicApi ? this.queryApi.url : undefined,
     });
+    const digestTime = digestSchedule(settings.config);
+    this.digestSchedule = digestTime
+      ? new DigestSchedule(this, 'Digest', {
+          pollFunction: this.polling.function,
+          schedulerRole: this.polling.schedulerRole,
+          deadLetterQueue: this.polling.deadLetterQueue,
+          time: digestTime,
+        })
+      : undefined;
     this.monitoring = new Monitoring(this, 'Monitoring', {
       alarmTopic: this.alerting.alarmTopic,
       pollFunction: this.polling.function,

@@ -29,7 +29,13 @@ function sourceFields(outcome: SourceOutcome): Record<string, unknown> {
   }
 }
 
-export function logPass(log: StructuredLog, report: PassReport, scheduledTime?: string): void {
+/** What started the pass: the schedule's time, and whether it was the digest schedule's run. */
+export interface PassTrigger {
+  scheduledTime?: string | undefined;
+  digestRun?: boolean;
+}
+
+export function logPass(log: StructuredLog, report: PassReport, { scheduledTime, digestRun = false }: PassTrigger = {}): void {
   for (const outcome of report.sources) {
     const fields = sourceFields(outcome);
     if (outcome.status === 'failed') log.warn(`source ${outcome.sourceId} failed (${outcome.kind})`, fields);
@@ -39,6 +45,7 @@ export function logPass(log: StructuredLog, report: PassReport, scheduledTime?: 
   log.info('pass finished', {
     event: PASS_LOG_EVENTS.pass,
     scheduledTime,
+    digestRun,
     newPosts: report.newPosts,
     bucketWrites: report.bucketWrites,
     sourcesOk: count('ok'),
@@ -48,5 +55,7 @@ export function logPass(log: StructuredLog, report: PassReport, scheduledTime?: 
     alertsRaised: report.alertsRaised.length,
     alertsDelivered: report.alertsDelivered.length,
     alertsPending: report.alertsPending.length,
+    digestsSent: report.digestsSent,
+    digestsPending: report.digestsPending,
   });
 }

@@ -1,11 +1,12 @@
-// AlertSink for AWS: one SNS Publish per alert, e-mailed by the topic's subscriptions.
+// AlertSink for AWS: one SNS Publish per alert or digest, e-mailed by the topic's subscriptions.
 
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 
 import { formatAlertMessage, type AlertMessageContext } from '../core/alert-message.ts';
+import { formatDigestText } from '../core/digest-message.ts';
 import { AlertDeliveryError } from '../core/errors.ts';
 import type { AlertSink } from '../core/ports.ts';
-import type { SpikeAlert } from '../core/types.ts';
+import type { Digest, SpikeAlert } from '../core/types.ts';
 
 export interface SnsSinkOptions {
   client: SNSClient;
@@ -15,38 +16,34 @@ export interface SnsSinkOptions {
 }
 
 export function createSnsSink({ client, topicArn, message }: SnsSinkOptions): AlertSink {
+  async function publish(what: string, text: { subject: string; body: string }, attributes: { topic: string; kind: string }): Promise<void> {
+    let messageId: string | undefined;
+    try {
+      const result = await client.send(
+        new PublishCommand({
+          TopicArn: topicArn,
+          Subject: text.subject,
+          Message: text.body,
+          // Attributes, not the body, are what subscription filter policies match on, so an
+          // organiser can route one topic's (or one kind's, "digest" among them) to their own address.
+          MessageAttributes: {
+            topic: { DataType: 'String', StringValue: attributes.topic },
+            kind: { DataType: 'String', StringValue: attributes.kind },
+          },
+        }),
+      );
+      messageId = result.MessageId;
+    } catch (error) {
+      throw new AlertDeliveryError(`SNS did not accept ${what} for topic ${attributes.topic} (${topicArn}): ${describe(error)}`, { cause: error });
+    }
+    // Only a MessageId means SNS took responsibility; anything less leaves it pending.
+    if (!messageId) {
+      throw new AlertDeliveryError(`SNS returned no MessageId for ${what} (${topicArn}); it was not confirmed as accepted`);
+    }
+  }
   return {
-    async send(alert: SpikeAlert): Promise<void> {
-      const { subject, body } = formatAlertMessage(alert, message);
-      let messageId: string | undefined;
-      try {
-        const result = await client.send(
-          new PublishCommand({
-            TopicArn: topicArn,
-            Subject: subject,
-            Message: body,
-            // Attributes, not the body, are what subscription filter policies match on, so an
-            // organiser can route one topic's (or one kind's) alerts to their own address.
-            MessageAttributes: {
-              topic: { DataType: 'String', StringValue: alert.topic },
-              kind: { DataType: 'String', StringValue: alert.kind },
-            },
-          }),
-        );
-        messageId = result.MessageId;
-      } catch (error) {
-        throw new AlertDeliveryError(
-          `SNS did not accept alert ${alert.id} for topic ${alert.topic} (${topicArn}): ${describe(error)}`,
-          { cause: error },
-        );
-      }
-      // Only a MessageId means SNS took responsibility; anything less leaves the alert pending.
-      if (!messageId) {
-        throw new AlertDeliveryError(
-          `SNS returned no MessageId for alert ${alert.id} (${topicArn}); it was not confirmed as accepted`,
-        );
-      }
-    },
+    send: (alert: SpikeAlert) => publish(`alert ${alert.id}`, formatAlertMessage(alert, message), alert),
+    sendDigest: (digest: Digest) => publish(`digest ${digest.id}`, formatDigestText(digest), { topic: digest.topic, kind: 'digest' }),
   };
 }
 

@@ -5,9 +5,11 @@
 
 import { z } from 'zod';
 
-export const CHANNEL_TYPES = ['discord', 'slack', 'telegram', 'webhook'] as const;
+export const CHANNEL_TYPES = ['discord', 'slack', 'telegram', 'webhook', 'email'] as const;
 /** Every kind of alert (lambdas/core/alert-kinds/); a channel's `kinds` picks among them. */
 export const ALERT_KINDS = ['petition-spike', 'volume-spike', 'negativity-surge'] as const;
+/** What a channel can ask for: the alert kinds, and the daily (and weekly) digest. */
+export const CHANNEL_KINDS = [...ALERT_KINDS, 'digest'] as const;
 
 const secretEnv = (example: string) =>
   z
@@ -19,10 +21,13 @@ const secretEnv = (example: string) =>
 const routing = {
   /** Only these topics' alerts (ids from "topics"); all when absent. */
   topics: z.array(z.string({ error: 'each topic must be a topic id from "topics"' }), { error: 'topics must be a list of topic ids, e.g. ["bosch-legacy"]' }).default([]),
-  /** Only these kinds of alert; all when absent. */
+  /**
+   * Only these kinds of alert, and "digest" for the daily digest. Absent: every kind of alert, and the
+   * digest only on the e-mail (a daily post nobody asked for is noise in a busy chat channel).
+   */
   kinds: z
-    .array(z.enum(ALERT_KINDS, { error: `each kind must be one of: ${ALERT_KINDS.map((k) => `"${k}"`).join(', ')}` }), {
-      error: 'kinds must be a list, e.g. ["petition-spike", "negativity-surge"]',
+    .array(z.enum(CHANNEL_KINDS, { error: `each kind must be one of: ${CHANNEL_KINDS.map((k) => `"${k}"`).join(', ')}` }), {
+      error: 'kinds must be a list, e.g. ["petition-spike", "digest"]',
     })
     .default([]),
   /** Names the channel in `fanpulse alerts` and its delivery records. @default "<type>:<secretEnv>" */
@@ -55,6 +60,10 @@ export const channelSchema = z.discriminatedUnion(
       baseUrl: z.url({ protocol: /^https?$/, error: 'baseUrl must be a full http(s) URL, e.g. "https://api.telegram.org"' }).optional(),
       ...routing,
     }),
+    // The e-mail is the stack's SNS topic (addresses subscribed with -c alertEmail=…) in AWS and the
+    // alert sink (alerts.jsonl and the terminal) locally: it has no secret, and it always exists.
+    // Listing it only narrows what it gets; its deliveries stay recorded as "sink".
+    z.strictObject({ type: z.literal('email'), topics: routing.topics, kinds: routing.kinds }),
   ],
   { error: `type must be one of: ${CHANNEL_TYPES.map((t) => `"${t}"`).join(', ')}` },
 );
@@ -62,6 +71,12 @@ export const channelSchema = z.discriminatedUnion(
 export const notifySchema = z.array(channelSchema, { error: 'notify must be a list of channels, e.g. [{ "type": "discord", "secretEnv": "DISCORD_WEBHOOK_URL" }]' });
 
 export type ChannelConfig = z.output<typeof channelSchema>;
+export type ChatChannelConfig = Exclude<ChannelConfig, { type: 'email' }>;
+export type EmailChannelConfig = Extract<ChannelConfig, { type: 'email' }>;
+
+/** The e-mail/sink's deliveries are recorded under this name (as before `email` entries existed). */
+export const SINK_CHANNEL = 'sink';
 
 /** The name a channel's deliveries are recorded under: stable while its type and secret name are. */
-export const channelName = (channel: ChannelConfig): string => channel.id ?? `${channel.type}:${channel.secretEnv.toLowerCase()}`;
+export const channelName = (channel: ChannelConfig): string =>
+  channel.type === 'email' ? SINK_CHANNEL : (channel.id ?? `${channel.type}:${channel.secretEnv.toLowerCase()}`);

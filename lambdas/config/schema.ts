@@ -3,6 +3,7 @@
 
 import { z } from 'zod';
 import { alertsSchema } from './alerts-schema.ts';
+import { digestSchema } from './digest-schema.ts';
 import { channelName, notifySchema } from './notify-schema.ts';
 import { SOURCE_TYPES } from './source-types.ts';
 
@@ -189,6 +190,7 @@ export const configSchema = z
     alerts: alertsSchema.prefault({}),
     poll: pollSchema.prefault({}),
     notify: notifySchema.default([]),
+    digest: digestSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const topicIds = new Set<string>();
@@ -218,7 +220,18 @@ export const configSchema = z
     config.notify.forEach((channel, i) => {
       const name = channelName(channel);
       if (channelNames.has(name)) {
-        ctx.addIssue({ code: 'custom', path: ['notify', i, 'id'], message: `two channels are both named "${name}": give one an "id" of its own` });
+        const message =
+          channel.type === 'email'
+            ? 'only one "email" channel: it stands for the one e-mail topic (AWS) or alert file (locally); put all its topics and kinds in one entry'
+            : `two channels are both named "${name}": give one an "id" of its own`;
+        ctx.addIssue({ code: 'custom', path: ['notify', i, channel.type === 'email' ? 'type' : 'id'], message });
+      }
+      if (channel.kinds.includes('digest') && !config.digest) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['notify', i, 'kinds'],
+          message: 'asks for "digest" but the config has no "digest" section: add one, e.g. "digest": { "hour": 9, "timeZone": "America/Los_Angeles" }',
+        });
       }
       channelNames.add(name);
       channel.topics.forEach((topicId, j) => {

@@ -312,7 +312,7 @@ const ASCII_STAND_INS: Record<string, string> = {
  * One line of printable ASCII: accents dropped ("Café" → "Cafe"), typographic quotes and dashes
  * replaced, anything else without an ASCII form (emoji, CJK) removed.
  */
-function toAsciiLine(text: string): string {
+export function toAsciiLine(text: string): string {
   return oneLine(
     oneLine(text)
       .replace(/[\u00A0-\u2212]/g, (char) => ASCII_STAND_INS[char] ?? char)

@@ -1,5 +1,6 @@
 // One poll pass (DESIGN.md "The flow of one poll"): every source concurrently and isolated →
-// match → score → store idempotently → detect on every topic → deliver pending alerts.
+// match → score → store idempotently → detect on every topic → deliver pending alerts → the
+// digests due (lambdas/core/digest-delivery.ts).
 // Only a store failure fails the pass; a broken source or a refused alert never does.
 
 import { randomUUID } from 'node:crypto';
@@ -13,6 +14,8 @@ import { mapConcurrent } from './map-concurrent.ts';
 import { compileTopics, type TopicMatcher } from './match.ts';
 import { placePost } from './place.ts';
 import { deliverAlert, sinkChannel } from './deliver.ts';
+import { sendDueDigests } from './digest-delivery.ts';
+import { readDigest } from '../query/digest.ts';
 import type { AlertChannel, AlertSink, LockProcess, Source, Store } from './ports.ts';
 import { afterFailure, afterSuccess, initialSourceState, isDeferred } from './source-health.ts';
 import type { DeadChannel, FetchFailureKind, Post, ScoredPost, SpikeAlert } from './types.ts';
@@ -75,6 +78,9 @@ export interface PassReport {
   alertsRaised: SpikeAlert[];
   alertsDelivered: SpikeAlert[];
   alertsPending: SpikeAlert[];
+  /** Digest ids delivered to every channel that asks for them in this pass, and ones still waiting for a channel. */
+  digestsSent: string[];
+  digestsPending: string[];
 }
 
 /** Matches and scores a source's posts; drops the ones that count for no topic or are too old. */
@@ -102,7 +108,7 @@ export async function runPass(deps: PassDeps): Promise<PassReport> {
     const lock = await takePassLock(deps, holder);
     if (!lock.acquired) {
       log.warn(`another pass is running (its lock lasts until ${lock.heldUntil}); skipping this one`);
-      return { at: now.toISOString(), skipped: { heldUntil: lock.heldUntil }, sources: [], newPosts: 0, bucketWrites: 0, alertsRaised: [], alertsDelivered: [], alertsPending: [] };
+      return { at: now.toISOString(), skipped: { heldUntil: lock.heldUntil }, sources: [], newPosts: 0, bucketWrites: 0, alertsRaised: [], alertsDelivered: [], alertsPending: [], digestsSent: [], digestsPending: [] };
     }
     return await runLockedPass(deps);
   } finally {
@@ -197,12 +203,14 @@ async function runLockedPass({ config, store, sources, sink, channels = [], now,
 
   // Each alert goes to every channel routed to it, each at most once (deliver.ts); the alert is
   // done when all have accepted it, and stays pending for the ones that have not.
-  const allChannels = [sinkChannel(sink), ...channels];
+  const allChannels = [sinkChannel(sink, config.notify.find((c) => c.type === 'email')), ...channels];
   const alertsDelivered: SpikeAlert[] = [];
   const alertsPending: SpikeAlert[] = [];
   const leaseUntil = new Date(now.getTime() + DELIVERY_LEASE_MS).toISOString();
   const pending = await store.pendingAlerts();
-  const dead = pending.length > 0 ? await store.deadChannels() : new Map<string, DeadChannel>();
+  let deadRead: Promise<Map<string, DeadChannel>> | undefined;
+  const deadChannels = () => (deadRead ??= store.deadChannels());
+  const dead = pending.length > 0 ? await deadChannels() : new Map<string, DeadChannel>();
   for (const alert of pending) {
     if (!(await store.leaseAlert(alert, now.toISOString(), leaseUntil))) continue;
     const outcome = await deliverAlert({ alert, channels: allChannels, dead, store, now, log });
@@ -215,6 +223,9 @@ async function runLockedPass({ config, store, sources, sink, channels = [], now,
     alertsDelivered.push({ ...alert, status: 'sent', sentAt });
   }
 
+  // The digests due now (after the configured hour, campaign time), once per channel per topic-day.
+  const digests = await sendDueDigests({ config, channels: allChannels, store, now, log, dead: deadChannels, read: (period) => readDigest(store, config, period, now) });
+
   return {
     at: now.toISOString(),
     skipped: null,
@@ -224,5 +235,7 @@ async function runLockedPass({ config, store, sources, sink, channels = [], now,
     alertsRaised,
     alertsDelivered,
     alertsPending,
+    digestsSent: digests.sent,
+    digestsPending: digests.pending,
   };
 }

@@ -1,6 +1,6 @@
 // The only seams between the pure core and the outside world.
 
-import type { AlertKind, ChannelDelivery, DeadChannel, ListedPost, Post, PostPosition, Rejections, ScoredPost, SentimentLabel, SourceState, SpikeAlert, TrendBucket } from './types.ts';
+import type { ChannelDelivery, ChannelKind, Digest, DeadChannel, ListedPost, Post, PostPosition, Rejections, ScoredPost, SentimentLabel, SourceState, SpikeAlert, TrendBucket } from './types.ts';
 
 export interface Clock {
   now(): Date;
@@ -165,6 +165,8 @@ export interface Store extends SessionStore {
 export interface AlertSink {
   /** Resolves once the alert is accepted for delivery; throws AlertDeliveryError otherwise. */
   send(alert: SpikeAlert): Promise<void>;
+  /** The same for a topic's daily or weekly digest. */
+  sendDigest(digest: Digest): Promise<void>;
 }
 
 /** One place alerts go (the e-mail/local sink, a Discord webhook, a Telegram chat, …). */
@@ -176,7 +178,8 @@ export interface AlertChannel extends AlertSink {
    * the user puts a new webhook URL or token under the same name. Null when there is no secret.
    */
   readonly fingerprint: string | null;
-  /** Only these topics' / kinds' alerts; empty means all. */
+  /** Only these topics' alerts and digests; empty means all. */
   readonly topics: readonly string[];
-  readonly kinds: readonly AlertKind[];
+  /** Only these kinds of alert, and the digest when "digest" is one; empty means every kind of alert (no digest). */
+  readonly kinds: readonly ChannelKind[];
 }

@@ -73,3 +73,6 @@ export function afterFailure(state: SourceState, error: FetchError, now: Date): 
 export function isDeferred(state: SourceState, now: Date): boolean {
   return state.retryAfter !== null && Date.parse(state.retryAfter) > now.getTime();
 }
+
+/** A source failing, waiting for credentials, never polled, or dropping unreadable items: shown by summary and the digest. */
+export const needsAttention = (source: Pick<SourceState, 'health' | 'rejected'>): boolean => source.health !== 'ok' || source.rejected > 0;

@@ -1,4 +1,4 @@
-// Which posts an alert quotes: petition mentions first, then the strongest feelings; each story
+// Which posts an alert or a digest quotes: petition mentions first, then the strongest feelings; each story
 // once. Replies in one forum thread or comments under one video share a title but not a link, and
 // one story linked from two sources shares a link: either makes it the same line for a reader.
 
@@ -6,7 +6,7 @@ import type { TopPost } from './types.ts';
 
 const titleKey = (title: string) => title.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 
-export function rankTopPosts(posts: readonly TopPost[], limit: number): TopPost[] {
+export function rankTopPosts<T extends TopPost>(posts: readonly T[], limit: number): T[] {
   const seen = new Set<string>();
   return [...posts]
     .sort(

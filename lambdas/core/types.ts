@@ -92,6 +92,9 @@ export interface TopPost {
 /** petition-spike: petition mentions; volume-spike: all posts; negativity-surge: the negative share. */
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
+/** What a channel can be routed: a kind of alert, or the digest. */
+export type ChannelKind = AlertKind | 'digest';
+
 export interface SpikeAlert {
   /** Deterministic: topic + kind + window start, so one spike has one id. */
   id: string;
@@ -120,6 +123,53 @@ export interface SpikeAlert {
   detectedAt: string;
   status: 'pending' | 'sent';
   sentAt: string | null;
+}
+
+/** Posts, petition mentions and sentiment over a digest's period (or on average over the ones before). */
+export interface DigestTotals {
+  posts: number;
+  petitionMentions: number;
+  positive: number;
+  negative: number;
+  neutral: number;
+  /** Mean sentiment score of the posts (0 with none). */
+  sentimentMean: number;
+}
+
+/** A post a digest quotes: distinct by link (else title), with the sources that counted it. */
+export interface DigestPost {
+  title: string;
+  link: string | null;
+  sources: string[];
+  score: number;
+  label: SentimentLabel;
+  petition: boolean;
+}
+
+/**
+ * A topic's daily (or weekly) digest: the period's numbers against the periods before it, the top
+ * posts, the alerts and the sources needing attention. Its id is deterministic (topic, period,
+ * first day), so each channel gets one digest per topic-day.
+ */
+export interface Digest {
+  id: string;
+  topic: string;
+  topicName: string;
+  period: 'daily' | 'weekly';
+  timeZone: string;
+  /** First and last day covered, campaign dates (YYYY-MM-DD in timeZone). */
+  firstDay: string;
+  lastDay: string;
+  /** The UTC hours counted: [since, until). */
+  since: string;
+  until: string;
+  totals: DigestTotals;
+  /** The average period of the ones before (7 days for a daily digest, 4 weeks for a weekly one). */
+  usual: DigestTotals & { periods: number };
+  topPosts: DigestPost[];
+  alerts: { id: string; kind: AlertKind; windowStart: string; windowEnd: string; count: number; baseline: number }[];
+  sourcesNeedingAttention: { sourceId: string; type: string; health: SourceHealth; lastError: string | null; rejected: number }[];
+  createdAt: string;
 }
 
 /**

@@ -17,9 +17,14 @@ import { readPollEnv, type PollEnv } from '../config/env.ts';
 import { runPass, type PassReport } from '../core/pipeline.ts';
 import { once, wirePoll } from './wiring.ts';
 
-/** What the schedule sends (lib/constructs/polling.ts); any other event also runs a pass. */
+/**
+ * What the schedules send (lib/constructs/polling.ts, digest-schedule.ts); any other event also runs
+ * a pass. `digest`: the digest schedule's run at the configured hour. Every pass sends the digests
+ * due, so this one only makes them punctual; it is a pass like the others.
+ */
 export interface PollEvent {
   scheduledTime?: string;
+  digest?: boolean;
 }
 
 export function createPollHandler(readEnv: () => PollEnv, logger = new Logger()) {
@@ -31,7 +36,7 @@ export function createPollHandler(readEnv: () => PollEnv, logger = new Logger())
     const now = new Date();
     const report = await runPass({ config, store, sources, sink, channels, now, log: logger });
     if (report.skipped) throw new Error(`pass skipped: another pass holds the lock until ${report.skipped.heldUntil}`);
-    logPass(logger, report, event.scheduledTime);
+    logPass(logger, report, { scheduledTime: event.scheduledTime, digestRun: event.digest === true });
     return report;
   };
 }

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Config } from '../config/schema.ts';
 import { StoreError, UsageError } from '../core/errors.ts';
 import type { Store } from '../core/ports.ts';
-import { planPosts, readAlerts, readSources, readTrends } from '../query/read.ts';
+import { planPosts, readAlertsWithDeliveries, readSources, readTrends } from '../query/read.ts';
 import { alertsParamsSchema, parseParams, postsParamsSchema, sourcesParamsSchema, trendsParamsSchema } from '../query/params.ts';
 import { postColumns } from '../query/post-columns.ts';
 import { renderCsv, renderJson } from '../query/format.ts';
@@ -75,7 +75,7 @@ const routes: Record<string, Route> = {
   async '/alerts'(query, { store }, now) {
     const { format, rest } = takeFormat(query, ['json'] as const);
     const params = parseParams(alertsParamsSchema, { ...rest, format });
-    return respond(200, JSON_TYPE, renderJson(await readAlerts(store, params, now)));
+    return respond(200, JSON_TYPE, renderJson(await readAlertsWithDeliveries(store, params, now)));
   },
   async '/sources'(query, { config, store }) {
     const { format, rest } = takeFormat(query, ['json'] as const);

@@ -8,7 +8,7 @@ import type { PostPage, Store } from '../core/ports.ts';
 import { timeRange, type AlertsParams, type PostsParams, type TrendsParams } from './params.ts';
 import { initialSourceState } from '../core/source-health.ts';
 import { HOUR_MS, iso } from '../core/time.ts';
-import type { SourceState, SpikeAlert, TrendBucket } from '../core/types.ts';
+import type { ChannelDelivery, SourceState, SpikeAlert, TrendBucket } from '../core/types.ts';
 
 export interface TrendsPlan {
   topics: string[];
@@ -102,6 +102,16 @@ export function planPosts(config: Config, params: PostsParams, now: Date) {
 export async function readAlerts(store: Store, params: AlertsParams, now: Date): Promise<SpikeAlert[]> {
   const { sinceMs, untilMs } = timeRange(params, now);
   return store.listAlerts(iso(sinceMs), iso(untilMs));
+}
+
+/** An alert as `fanpulse alerts` and GET /alerts show it: with where each channel stands (sent, deferred, dead, and when). */
+export type AlertWithDeliveries = SpikeAlert & { deliveries: ChannelDelivery[] };
+
+export async function readAlertsWithDeliveries(store: Store, params: AlertsParams, now: Date): Promise<AlertWithDeliveries[]> {
+  const alerts = await readAlerts(store, params, now);
+  return Promise.all(
+    alerts.map(async (alert) => ({ ...alert, deliveries: [...(await store.channelDeliveries(alert.id)).values()].sort((a, b) => a.channel.localeCompare(b.channel)) })),
+  );
 }
 
 /** Every configured source with its health, including the ones never polled yet. */

@@ -3,6 +3,7 @@
 
 import type { Config } from '../config/schema.ts';
 import type { Store } from '../core/ports.ts';
+import { needsAttention } from '../core/source-health.ts';
 import type { SourceState, SpikeAlert, TrendBucket } from '../core/types.ts';
 import type { SummaryParams } from './params.ts';
 import { planTrends, readAlerts, readPlannedTrends, readSources } from './read.ts';
@@ -34,6 +35,6 @@ export async function readSummary(store: Store, config: Config, params: SummaryP
       days: days.filter((b) => b.topic === topic.id),
       latestAlert: alerts.filter((a) => a.topic === topic.id).sort((a, b) => b.windowStart.localeCompare(a.windowStart))[0] ?? null,
     })),
-    sourcesNeedingAttention: sources.filter((s) => s.health !== 'ok' || s.rejected > 0),
+    sourcesNeedingAttention: sources.filter(needsAttention),
   };
 }

@@ -59,6 +59,8 @@ export class Polling extends Construct {
   readonly schedule: Schedule;
   readonly deadLetterQueue: Queue;
   readonly rate: Duration;
+  /** The role EventBridge Scheduler invokes the function with (the digest schedule uses it too). */
+  readonly schedulerRole: Role;
 
   constructor(scope: Construct, id: string, props: PollingProps) {
     super(scope, id);
@@ -103,10 +105,10 @@ export class Polling extends Construct {
 
     // The scheduler's own role (LambdaInvoke would make one at stack level), so its one finding is
     // acknowledged here, next to the reason.
-    const schedulerRole = new Role(this, 'SchedulerRole', {
+    const schedulerRole = (this.schedulerRole = new Role(this, 'SchedulerRole', {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
       description: 'EventBridge Scheduler: invoke the fanpulse poll function, or park the event in its dead-letter queue',
-    });
+    }));
     const functionLogicalId = Stack.of(this).resolve((this.function.node.defaultChild as CfnFunction).logicalId) as string;
     Validations.of(schedulerRole).acknowledge({
       id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${functionLogicalId}.Arn>:*]`,

@@ -31,7 +31,8 @@ describe('FanpulseStack', () => {
     template.resourceCountIs('AWS::SNS::Topic', 2);
     template.resourceCountIs('AWS::SNS::Subscription', 2);
     template.resourceCountIs('AWS::Lambda::Function', 2);
-    template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    // The poll every 15 minutes, and the digest at 09:00 America/Los_Angeles (the fixture config's "digest").
+    template.resourceCountIs('AWS::Scheduler::Schedule', 2);
     template.resourceCountIs('AWS::SQS::Queue', 1);
     template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
     template.resourceCountIs('AWS::CloudWatch::Alarm', 6);

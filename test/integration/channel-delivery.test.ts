@@ -16,6 +16,7 @@ import { parseConfig } from '../../lambdas/config/load.ts';
 import type { AlertChannel, Store } from '../../lambdas/core/ports.ts';
 import { PASS_LEASE_MS, runPass } from '../../lambdas/core/pipeline.ts';
 import { sampleAlert } from '../helpers/alerts.ts';
+import { crashingStore, dyingAfterSend } from '../helpers/crashes.ts';
 import { startTestDynamo, type TestDynamo } from '../helpers/dynamo.ts';
 import { startTestServer, type TestServer } from '../helpers/http-server.ts';
 
@@ -138,40 +139,6 @@ describe('delivery per channel', () => {
 });
 
 describe('delivery after a crash', () => {
-  /** The store as a process sees it: after `crashAfter` calls (or once `die()` is called) every call throws. */
-  function crashingStore(store: Store, crashAfter: number) {
-    let calls = 0;
-    let dead = false;
-    const wrapped = new Proxy(store, {
-      get(target, key) {
-        const value = Reflect.get(target, key);
-        if (typeof value !== 'function') return value;
-        return async (...args: unknown[]) => {
-          if (dead) throw new Error('the process has crashed');
-          const result = await value.apply(target, args);
-          if (++calls === crashAfter) {
-            dead = true;
-            throw new Error(`injected crash after store call ${crashAfter}`);
-          }
-          return result;
-        };
-      },
-    });
-    return { store: wrapped, calls: () => calls, die: () => void (dead = true) };
-  }
-
-  /** The channels, dying right after their `crashAfterSend`th accepted send (counted across all). */
-  function dyingAfterSend(channels: readonly AlertChannel[], crashAfterSend: number, die: () => void): AlertChannel[] {
-    let sends = 0;
-    return channels.map((channel) => ({
-      ...channel,
-      async send(a) {
-        await channel.send(a);
-        if (++sends === crashAfterSend) die();
-      },
-    }));
-  }
-
   it('leaves every channel with the alert once, or twice only where the crash followed its send', { timeout: 300_000 }, async () => {
     // Count the store calls and sends of one clean delivery pass.
     const discord0 = webhook([OK_DISCORD]);

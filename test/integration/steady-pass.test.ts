@@ -76,7 +76,7 @@ function config(ballardKeywords = ['renee ballard']): Config {
   );
 }
 
-const silent: AlertSink = { send: async () => {} };
+const silent: AlertSink = { send: async () => {}, sendDigest: async () => {} };
 
 function pass(cfg: Config, store: Store, now = NOW): Promise<PassReport> {
   const fetcher = createHttpFetcher({ ...cfg.poll, timeoutMs: 60_000 });

@@ -1,7 +1,7 @@
 // The configured `notify` channels as AlertChannels, over one fetcher that reports a 429 instead of
 // sleeping through it: the pass defers that channel and goes on with the others.
 
-import { channelName, type ChannelConfig } from '../../config/notify-schema.ts';
+import { channelName, type ChannelConfig, type ChatChannelConfig } from '../../config/notify-schema.ts';
 import type { PollSettings } from '../../config/schema.ts';
 import type { AlertMessageContext } from '../../core/alert-message.ts';
 import type { AlertChannel } from '../../core/ports.ts';
@@ -12,9 +12,10 @@ import { createSlackChannel } from './slack.ts';
 import { createTelegramChannel } from './telegram.ts';
 import { createWebhookChannel } from './webhook.ts';
 
+/** The chat and webhook channels; an `email` entry is the sink's routing (lambdas/core/deliver.ts), not a channel of its own. */
 export function createChannels(notify: readonly ChannelConfig[], poll: PollSettings, credentials: SourceCredentials, message: AlertMessageContext): AlertChannel[] {
   const fetcher = createHttpFetcher({ ...poll, maxRetryWaitMs: 0 });
-  return notify.map((config) => {
+  return notify.filter((config): config is ChatChannelConfig => config.type !== 'email').map((config) => {
     const options = { name: channelName(config), secretEnv: config.secretEnv, topics: config.topics, kinds: config.kinds, credentials, fetcher, message };
     switch (config.type) {
       case 'discord':

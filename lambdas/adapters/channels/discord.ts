@@ -5,10 +5,11 @@
 // footer 2048, 6000 across the message.
 
 import { z } from 'zod';
-import { describeAlert, postMarks, type AlertContent, type AlertMessageContext } from '../../core/alert-message.ts';
+import { type AlertContent, type AlertMessageContext, describeAlert, postMarks } from '../../core/alert-message.ts';
 import type { AlertChannel } from '../../core/ports.ts';
-import type { SpikeAlert } from '../../core/types.ts';
-import { cut, defineChannel, postToChannel, redact, secondsFromJson, type ChannelOptions } from './post.ts';
+import type { Digest, SpikeAlert } from '../../core/types.ts';
+import { type ChannelOptions, cut, defineChannel, postToChannel, redact, secondsFromJson } from './post.ts';
+import { digestMessage } from '../../core/digest-message.ts';
 
 const rateLimited = z.object({ retry_after: z.number().nonnegative() });
 
@@ -51,12 +52,45 @@ export function discordPayload(alert: SpikeAlert, context: AlertMessageContext):
   };
 }
 
+/** The digest as one embed: the numbers as fields, each section (top posts, alerts, sources) as a field of lines. */
+export function discordDigestPayload(digest: Digest): unknown {
+  const message = digestMessage(digest);
+  const line = (text: string, link: string | undefined) => {
+    const shown = escapeMarkdown(cut(text.replace(/\s+/g, ' ').trim(), 200));
+    return link ? `[${shown}](${link})` : shown;
+  };
+  return {
+    username: 'fanpulse',
+    allowed_mentions: { parse: [] },
+    embeds: [
+      {
+        title: cut(message.subject, 256),
+        description: cut(escapeMarkdown(message.heading), 4096),
+        color: 0x3498db,
+        fields: [
+          ...message.fields.map((f) => ({ name: f.name, value: cut(f.value, 1024), inline: f.name !== 'Sentiment' && f.name !== 'Compared with' })),
+          ...message.sections.map((section) => ({
+            name: section.title,
+            value: cut(section.lines.length === 0 ? section.empty : section.lines.map((l, i) => `${i + 1}. ${line(l.text, l.link)}`).join('\n'), 1024),
+            inline: false,
+          })),
+        ],
+        timestamp: digest.createdAt,
+        footer: { text: cut(message.footer, 2048) },
+      },
+    ],
+  };
+}
+
 export function createDiscordChannel(options: ChannelOptions): AlertChannel {
-  return defineChannel(options, 'the Discord webhook URL (Server Settings → Integrations → Webhooks → Copy Webhook URL)', async (url, alert) => {
-    await postToChannel(options.fetcher, { url, json: discordPayload(alert, options.message), accept: 'application/json' }, {
+  const post = (url: string, json: unknown) =>
+    postToChannel(options.fetcher, { url, json, accept: 'application/json' }, {
       channel: options.name,
       redactedUrl: redact(url),
       retryAfterFromBody: (body) => secondsFromJson(body, rateLimited, (b) => b.retry_after),
     });
+  return defineChannel(options, 'the Discord webhook URL (Server Settings → Integrations → Webhooks → Copy Webhook URL)', {
+    alert: async (url, alert) => void (await post(url, discordPayload(alert, options.message))),
+    digest: async (url, digest) => void (await post(url, discordDigestPayload(digest))),
   });
 }

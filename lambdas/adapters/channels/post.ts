@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { AlertMessageContext } from '../../core/alert-message.ts';
 import { AlertDeliveryError, FetchError } from '../../core/errors.ts';
 import type { AlertChannel, FetchRequest, Fetcher } from '../../core/ports.ts';
-import type { SpikeAlert } from '../../core/types.ts';
+import type { Digest, SpikeAlert } from '../../core/types.ts';
 import { credentialValues, type SourceCredentials } from '../sources/api/credentials.ts';
 
 /** What every channel adapter is built from. */
@@ -38,18 +38,26 @@ function requireSecret(secret: ChannelSecret, channel: string, name: string, wha
   throw new AlertDeliveryError(`channel ${channel}: set ${name} to ${what}; locally in the environment, in AWS in the stack's credentials secret`);
 }
 
+/** How a channel sends each thing: given the secret's value, an alert or a digest. */
+export interface ChannelSenders {
+  alert(secret: string, alert: SpikeAlert): Promise<void>;
+  digest(secret: string, digest: Digest): Promise<void>;
+}
+
 /**
  * A channel from its options and how it sends: `secretIs` says what the secret must be (for the
- * message when it is missing); `send` gets the secret's value and the alert.
+ * message when it is missing); each sender gets the secret's value.
  */
-export function defineChannel(options: ChannelOptions, secretIs: string, send: (secret: string, alert: SpikeAlert) => Promise<void>): AlertChannel {
+export function defineChannel(options: ChannelOptions, secretIs: string, senders: ChannelSenders): AlertChannel {
   const secret = channelSecret(options.credentials, options.secretEnv);
+  const value = () => requireSecret(secret, options.name, options.secretEnv, secretIs);
   return {
     name: options.name,
     fingerprint: secret.fingerprint,
     topics: options.topics,
     kinds: options.kinds,
-    send: async (alert) => send(requireSecret(secret, options.name, options.secretEnv, secretIs), alert),
+    send: async (alert) => senders.alert(value(), alert),
+    sendDigest: async (digest) => senders.digest(value(), digest),
   };
 }
 

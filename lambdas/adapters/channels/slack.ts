@@ -4,10 +4,11 @@
 // channel deleted), 410 channel_is_archived; 429 with a Retry-After header in seconds.
 // Block limits: header text 150, section text 3000, 50 blocks.
 
-import { describeAlert, formatAlertMessage, postMarks, type AlertMessageContext } from '../../core/alert-message.ts';
+import { type AlertMessageContext, describeAlert, formatAlertMessage, postMarks } from '../../core/alert-message.ts';
 import type { AlertChannel } from '../../core/ports.ts';
-import type { SpikeAlert } from '../../core/types.ts';
-import { cut, defineChannel, postToChannel, redact, type ChannelOptions } from './post.ts';
+import type { Digest, SpikeAlert } from '../../core/types.ts';
+import { type ChannelOptions, cut, defineChannel, postToChannel, redact } from './post.ts';
+import { digestMessage } from '../../core/digest-message.ts';
 
 /** Slack's mrkdwn control characters: &, < and > must be escaped, the rest may stay. */
 const escapeMrkdwn = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -35,9 +36,37 @@ export function slackPayload(alert: SpikeAlert, context: AlertMessageContext): u
   };
 }
 
+/** The digest as blocks: a header, the numbers as fields, one section per part (top posts, alerts, sources). */
+export function slackDigestPayload(digest: Digest): unknown {
+  const message = digestMessage(digest);
+  const line = (text: string, link: string | undefined) => {
+    const shown = escapeMrkdwn(cut(text.replace(/\s+/g, ' ').trim(), 200));
+    return link ? `<${link}|${shown.replace(/\|/g, '¦')}>` : shown;
+  };
+  return {
+    text: message.subject,
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: cut(message.subject, 150) } },
+      { type: 'section', text: { type: 'mrkdwn', text: cut(escapeMrkdwn(message.heading), 3000) } },
+      { type: 'section', fields: message.fields.map((f) => ({ type: 'mrkdwn', text: cut(`*${f.name}*\n${escapeMrkdwn(f.value)}`, 2000) })) },
+      ...message.sections.map((section) => ({
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: cut(`*${section.title}*\n${section.lines.length === 0 ? section.empty : section.lines.map((l, i) => `${i + 1}. ${line(l.text, l.link)}`).join('\n')}`, 3000),
+        },
+      })),
+      { type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(message.footer) }] },
+    ],
+  };
+}
+
 export function createSlackChannel(options: ChannelOptions): AlertChannel {
-  return defineChannel(options, 'the Slack incoming webhook URL (your Slack app → Incoming Webhooks → Add New Webhook)', async (url, alert) => {
-    // Retry-After is a header here; the fetcher reads it into the error.
-    await postToChannel(options.fetcher, { url, json: slackPayload(alert, options.message), accept: 'text/plain' }, { channel: options.name, redactedUrl: redact(url), goneStatuses: [404, 410] });
+  // Retry-After is a header here; the fetcher reads it into the error.
+  const post = (url: string, json: unknown) =>
+    postToChannel(options.fetcher, { url, json, accept: 'text/plain' }, { channel: options.name, redactedUrl: redact(url), goneStatuses: [404, 410] });
+  return defineChannel(options, 'the Slack incoming webhook URL (your Slack app → Incoming Webhooks → Add New Webhook)', {
+    alert: async (url, alert) => void (await post(url, slackPayload(alert, options.message))),
+    digest: async (url, digest) => void (await post(url, slackDigestPayload(digest))),
   });
 }

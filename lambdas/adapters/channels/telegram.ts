@@ -5,11 +5,12 @@
 // HTML mode needs only &, < and > escaped in text; a message is at most 4096 characters.
 
 import { z } from 'zod';
-import { describeAlert, postMarks, type AlertMessageContext } from '../../core/alert-message.ts';
+import { type AlertMessageContext, describeAlert, postMarks } from '../../core/alert-message.ts';
 import { AlertDeliveryError } from '../../core/errors.ts';
 import type { AlertChannel } from '../../core/ports.ts';
-import type { SpikeAlert } from '../../core/types.ts';
-import { cut, defineChannel, postToChannel, secondsFromJson, type ChannelOptions } from './post.ts';
+import type { Digest, SpikeAlert } from '../../core/types.ts';
+import { type ChannelOptions, cut, defineChannel, postToChannel, secondsFromJson } from './post.ts';
+import { digestMessage } from '../../core/digest-message.ts';
 
 const TELEGRAM_API = 'https://api.telegram.org';
 const MESSAGE_MAX = 4096;
@@ -36,24 +37,47 @@ export function telegramText(alert: SpikeAlert, context: AlertMessageContext): s
   return text.length <= MESSAGE_MAX ? text : [...head, '', ...further, '', footer].join('\n');
 }
 
+/** The digest as HTML: the heading, the numbers, then each part's lines (links on the post titles). */
+export function telegramDigestText(digest: Digest): string {
+  const message = digestMessage(digest);
+  const head = [`<b>${escapeHtml(message.subject)}</b>`, escapeHtml(message.heading), '', ...message.fields.map((f) => `${escapeHtml(f.name)}: ${escapeHtml(f.value)}`)];
+  const lines = [...head];
+  for (const section of message.sections) {
+    lines.push('', `<b>${escapeHtml(section.title)}</b>`);
+    if (section.lines.length === 0) lines.push(escapeHtml(section.empty));
+    section.lines.forEach((line, i) => {
+      const text = escapeHtml(cut(line.text.replace(/\s+/g, ' ').trim(), 200));
+      lines.push(line.link ? `${i + 1}. <a href="${escapeAttribute(line.link)}">${text}</a>` : `${i + 1}. ${text}`);
+    });
+  }
+  lines.push('', `<i>${escapeHtml(message.footer)}</i>`);
+  const text = lines.join('\n');
+  // Cutting HTML could split a tag; past the limit, the numbers alone.
+  return text.length <= MESSAGE_MAX ? text : head.join('\n');
+}
+
 export function createTelegramChannel(options: ChannelOptions & { chatId: number | string; baseUrl?: string | undefined }): AlertChannel {
   const base = (options.baseUrl ?? TELEGRAM_API).replace(/\/$/, '');
-  return defineChannel(options, 'the bot token from @BotFather', async (token, alert) => {
+  const sendMessage = async (token: string, text: string) => {
     const body = await postToChannel(
       options.fetcher,
       {
         url: `${base}/bot${token}/sendMessage`,
-        json: { chat_id: options.chatId, text: telegramText(alert, options.message), parse_mode: 'HTML', link_preview_options: { is_disabled: true } },
+        json: { chat_id: options.chatId, text, parse_mode: 'HTML', link_preview_options: { is_disabled: true } },
         accept: 'application/json',
       },
       {
         channel: options.name,
         redactedUrl: `${base}/bot…/sendMessage`,
-        retryAfterFromBody: (text) => secondsFromJson(text, rateLimited, (b) => b.parameters.retry_after),
+        retryAfterFromBody: (answer) => secondsFromJson(answer, rateLimited, (b) => b.parameters.retry_after),
         goneStatuses: [401, 403, 404],
       },
     );
     if (!accepted.safeParse(safeJson(body)).success) throw new AlertDeliveryError(`channel ${options.name}: Telegram did not confirm the message (no "ok": true)`);
+  };
+  return defineChannel(options, 'the bot token from @BotFather', {
+    alert: (token, alert) => sendMessage(token, telegramText(alert, options.message)),
+    digest: (token, digest) => sendMessage(token, telegramDigestText(digest)),
   });
 }
 

@@ -47,6 +47,8 @@ export function summarise(report: PassReport): string {
     ...lines,
     `stored ${report.newPosts} new posts (${report.bucketWrites} bucket writes); alerts raised ${report.alertsRaised.length}, delivered ${report.alertsDelivered.length}, pending ${report.alertsPending.length}`,
     ...alerts,
+    ...report.digestsSent.map((id) => `  DIGEST ${id} delivered`),
+    ...report.digestsPending.map((id) => `  DIGEST ${id} waiting for a channel (retried next pass)`),
   ].join('\n') + '\n';
 }
 

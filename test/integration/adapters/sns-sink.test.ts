@@ -7,6 +7,7 @@ import { createSnsSink } from '../../../lambdas/adapters/sns-sink.ts';
 import { formatAlertMessage } from '../../../lambdas/core/alert-message.ts';
 import { AlertDeliveryError } from '../../../lambdas/core/errors.ts';
 import { sampleAlert } from '../../helpers/alerts.ts';
+import { sampleDigest } from '../../helpers/digests.ts';
 import { startFauxqsTopic, type FauxqsTopic } from '../../helpers/fauxqs.ts';
 
 const alert = sampleAlert;
@@ -58,6 +59,20 @@ describe('createSnsSink', () => {
     expect(envelope?.MessageAttributes).toEqual({
       topic: { Type: 'String', Value: 'bosch-legacy' },
       kind: { Type: 'String', Value: 'petition-spike' },
+    });
+  });
+
+  it('publishes a digest as its e-mail text, with kind "digest" for filter policies', async () => {
+    const sink = createSnsSink({ client: fauxqs.sns, topicArn: fauxqs.topicArn });
+    await sink.sendDigest(sampleDigest());
+
+    const { envelope } = await fauxqs.receiveOne();
+    expect(envelope?.Subject).toBe('fanpulse daily digest: "Bosch: Legacy" 2026-11-30 - 12 posts, 3 petition mentions');
+    expect(envelope?.Message.split('\n')[0]).toBe('Daily digest for "Bosch: Legacy" (bosch-legacy): Monday 2026-11-30 (UTC)');
+    expect(envelope?.Message).toContain('  Posts:              12 (usual 3, +300%)');
+    expect(envelope?.MessageAttributes).toEqual({
+      topic: { Type: 'String', Value: 'bosch-legacy' },
+      kind: { Type: 'String', Value: 'digest' },
     });
   });
 

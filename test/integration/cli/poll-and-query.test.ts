@@ -246,6 +246,12 @@ describe('fanpulse alerts and sources after a petition wave', () => {
     expectOneWaveAlert(json(await cli('alerts', '--format', 'json', '--now', NOW)));
     const sinkLines = (await readFile(join(dir, 'data', 'alerts.jsonl'), 'utf8')).trim().split('\n');
     expect(sinkLines).toHaveLength(1);
+    // Where each channel stands: here only the sink (no `notify`), sent in the pass at NOW.
+    const [listed] = json<{ deliveries: unknown }[]>(await cli('alerts', '--format', 'json', '--now', NOW));
+    expect(listed!.deliveries).toEqual([{ channel: 'sink', status: 'sent', at: '2026-11-20T12:20:00.000Z', retryAt: null, attempts: 1, lastError: null }]);
+    const table = (await cli('alerts', '--now', NOW)).stdout.split('\n');
+    expect(table[0]).toMatch(/\bstatus\s+channels\s+topPost$/);
+    expect(table[2]).toMatch(/\bsent\s+sink sent 2026-11-20T12:20Z\s/);
 
     const before = await trends('--since', '2d');
     const second = await cli('poll', '--once', '--now', '2026-11-20T12:25:00Z');
