@@ -6,6 +6,9 @@
 // it did no work, and reporting success would hide a lock left by a failed attempt (Lambda retries
 // it, then the dead-letter queue hears of it). The lease outlasts the function's timeout, so a pass
 // still running is never overlapped.
+//
+// An event with `recount` (`{ "recount": { "since": "30d" } }`, invoked by hand after a config
+// change) runs `fanpulse recount` instead, under the same pass lock.
 
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
@@ -13,21 +16,37 @@ import type { Context } from 'aws-lambda';
 import { DASHBOARD_HOURS, METRICS_NAMESPACE, publishDashboardMetrics } from '../adapters/dashboard-metrics.ts';
 import { readPollEnv, type PollEnv } from '../config/env.ts';
 import { runPass, type PassReport } from '../core/pipeline.ts';
+import type { Clock } from '../core/ports.ts';
+import { runRecount, type RecountReport } from '../core/recount.ts';
+import { parseParams, parseTimeParam, recountParamsSchema } from '../query/params.ts';
 import { readTrends } from '../query/read.ts';
-import { once, wirePoll } from './wiring.ts';
+import { once, systemClock, wirePoll } from './wiring.ts';
 
-/** What the schedule sends (lib/constructs/polling.ts); any other event also runs a pass. */
+/** What the schedule sends (lib/constructs/polling.ts); any other event also runs a pass, unless it asks for a recount. */
 export interface PollEvent {
   scheduledTime?: string;
+  recount?: unknown;
 }
 
-export function createPollHandler(readEnv: () => PollEnv, logger = new Logger(), metrics = new Metrics({ namespace: METRICS_NAMESPACE })) {
+/** A recount event answers with the recount's report, any other with the pass's. */
+export interface PollHandler {
+  (event: PollEvent & { recount: unknown }, context: Context): Promise<RecountReport>;
+  (event: PollEvent, context: Context): Promise<PassReport>;
+}
+
+export function createPollHandler(readEnv: () => PollEnv, logger = new Logger(), metrics = new Metrics({ namespace: METRICS_NAMESPACE }), clock: Clock = systemClock): PollHandler {
   const wiring = once(() => wirePoll(readEnv()));
-  return async (event: PollEvent, context: Context): Promise<PassReport> => {
+  const handle = async (event: PollEvent, context: Context): Promise<PassReport | RecountReport> => {
     logger.addContext(context);
     const { config, store, sources, sink, channels } = await wiring();
     // The real clock, not the scheduled time: a retry's lock lease must run from when it runs.
-    const now = new Date();
+    const now = clock.now();
+    if (event.recount !== undefined) {
+      const { since } = parseParams(recountParamsSchema, event.recount);
+      const report = await runRecount({ config, store, now, log: logger, sinceMs: parseTimeParam(since, now)! });
+      logger.info('recount finished', { ...report });
+      return report;
+    }
     const report = await runPass({ config, store, sources, sink, channels, now, log: logger });
     if (report.skipped) throw new Error(`pass skipped: another pass holds the lock until ${report.skipped.heldUntil}`);
     logger.info('pass finished', { scheduledTime: event.scheduledTime, skipped: report.skipped, newPosts: report.newPosts, sources: report.sources, alertsDelivered: report.alertsDelivered.length, alertsPending: report.alertsPending.length });
@@ -40,6 +59,7 @@ export function createPollHandler(readEnv: () => PollEnv, logger = new Logger(),
     }
     return report;
   };
+  return handle as PollHandler;
 }
 
 export const handler = createPollHandler(() => readPollEnv());

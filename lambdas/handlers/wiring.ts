@@ -12,7 +12,7 @@ import type { PollEnv, QueryEnv } from '../config/env.ts';
 import { readSecretCredentials } from '../config/secrets.ts';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
-import type { AlertChannel, AlertSink, Source, Store } from '../core/ports.ts';
+import type { AlertChannel, AlertSink, Clock, Source, Store } from '../core/ports.ts';
 
 export interface QueryWiring {
   config: Config;
@@ -47,6 +47,9 @@ export async function wirePoll(env: PollEnv): Promise<PollWiring> {
     channels: createChannels(config.notify, config.poll, credentials),
   };
 }
+
+/** The handlers' time: the machine's, unless a test hands them its own. */
+export const systemClock: Clock = { now: () => new Date() };
 
 /** Runs `wire` on first use and keeps the result; a failed start is retried on the next event. */
 export function once<T>(wire: () => Promise<T>): () => Promise<T> {

@@ -73,6 +73,11 @@ export const summaryParamsSchema = z.strictObject({
   format: z.enum(['table', 'json'], { error: 'must be "table" or "json"' }).default('table'),
 });
 
+/** `fanpulse recount --since` and the poll function's `{ "recount": { "since": "30d" } }` event. */
+export const recountParamsSchema = z.strictObject({
+  since: timeParam.default('30d'),
+});
+
 export type TrendsParams = z.output<typeof trendsParamsSchema>;
 export type SummaryParams = z.output<typeof summaryParamsSchema>;
 export type PostsParams = z.output<typeof postsParamsSchema>;

@@ -2,13 +2,13 @@
 // again against the current topics and their buckets rebuilt exactly (core/recount.ts).
 
 import { runRecount, type RecountReport } from '../../core/recount.ts';
-import { parseTimeParam } from '../../query/params.ts';
+import { parseTimeParam, recountParamsSchema } from '../../query/params.ts';
 import { localProcess } from '../local-process.ts';
-import { commandOptions, recountOptionsSchema } from '../options.ts';
+import { commandOptions } from '../options.ts';
 import { clock, cliLog, readConfig, withStore, type CommonOptions } from '../context.ts';
 
 export async function run(options: CommonOptions & Record<string, unknown>): Promise<string> {
-  const { since } = commandOptions(recountOptionsSchema, options);
+  const { since } = commandOptions(recountParamsSchema, options);
   const config = await readConfig(options);
   const now = clock(options);
   const sinceMs = parseTimeParam(since, now)!;
