@@ -111,7 +111,8 @@ export function planRecount(config: Config, posts: readonly StoredPost[], counte
       if (!topicIds) continue;
       for (const match of matcher.match(text, topicIds)) {
         const entry = { id: post.id, petition: match.petition, post };
-        add(match.topicId, post.bucketStart, null, entry);
+        // Topic-wide, a story several sources link counts once.
+        if (!petitionOf.has(match.topicId)) add(match.topicId, post.bucketStart, null, entry);
         add(match.topicId, post.bucketStart, source, entry);
         petitionOf.set(match.topicId, match.petition);
       }

@@ -117,6 +117,13 @@ function bucketItem(topic: string, hour: string, contents: BucketContents): Item
 
 function sameCounts(held: Item | undefined, target: Item | null): boolean {
   if (!held || !target) return !held && !target;
-  const counts = (item: Item) => Object.fromEntries(Object.entries(item).filter(([name]) => !BOOKKEEPING.has(name)));
-  return isDeepStrictEqual(counts(held), counts(target));
+  const names = (item: Item) => Object.keys(item).filter((name) => !BOOKKEEPING.has(name)).sort();
+  const heldNames = names(held);
+  return isDeepStrictEqual(heldNames, names(target)) && heldNames.every((name) => sameValue(held[name], target[name]));
+}
+
+/** Sentiment sums added up pass by pass and all at once differ in the last bits: the same sum all the same. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (typeof a === 'number' && typeof b === 'number') return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+  return isDeepStrictEqual(a, b);
 }
