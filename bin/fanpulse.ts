@@ -26,7 +26,7 @@ const program = new Command('fanpulse')
   .exitOverride();
 
 const configOption = () => new Option('--config <file>', 'config file (default: ./fanpulse.config.json, else the shipped one)');
-const dataDirOption = () => new Option('--data-dir <dir>', 'where the embedded store keeps its data').default('.fanpulse');
+const dataDirOption = () => new Option('--data-dir <dir>', 'where the embedded store keeps its data (default .fanpulse)');
 const nowOption = () => new Option('--now <iso>', 'the clock for detection and first-seen times (replays, tests)');
 
 /** Adds a command whose work lives in lambdas/cli/commands/<name>.ts, imported only when it runs. */
@@ -61,15 +61,15 @@ command('trends', 'posts, petition mentions and sentiment per hour or day', () =
   .addOption(dataDirOption());
 
 command('alerts', 'petition spikes detected, and whether they were delivered', () => import('../lambdas/cli/commands/alerts.ts'))
-  .option('--since <7d|ISO>', 'start: a duration back from now or an ISO time', '30d')
+  .option('--since <7d|ISO>', 'start: a duration back from now or an ISO time (default 30d)')
   .option('--until <ISO>', 'end (exclusive)')
-  .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+  .option('--format <format>', 'table or json (default table)')
   .addOption(configOption())
   .addOption(nowOption())
   .addOption(dataDirOption());
 
 command('sources', "each source's health, last success, last error and items seen", () => import('../lambdas/cli/commands/sources.ts'))
-  .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+  .option('--format <format>', 'table or json (default table)')
   .addOption(configOption())
   .addOption(dataDirOption());
 
@@ -117,10 +117,18 @@ command('inspect', 'show what the pipeline makes of one source (a feed URL or fi
   import('../lambdas/cli/commands/inspect.ts'),
 )
   .argument('<target>', 'rss: a feed URL or file; reddit: r/NAME or a search; mastodon: https://HOST/tags/TAG; discourse: the forum URL; lemmy: https://HOST/c/COMMUNITY; hackernews: a query')
-  .addOption(new Option('--type <type>', 'source type').choices(SOURCE_TYPES).default('rss'))
-  .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+  .option('--type <type>', `source type: ${SOURCE_TYPES.join(', ')} (default rss)`)
+  .option('--format <format>', 'table or json (default table)')
   .addOption(configOption())
   .addOption(nowOption());
+
+command('recount', 'after a config change: match the stored posts of the period again and rebuild their buckets exactly', () =>
+  import('../lambdas/cli/commands/recount.ts'),
+)
+  .option('--since <30d|ISO>', 'start: a duration back from now or an ISO time (default 30d); the period runs to the end of the current hour')
+  .addOption(configOption())
+  .addOption(nowOption())
+  .addOption(dataDirOption());
 
 command('demo', 'the offline demo: local fixture feeds → poll → trends, chart and an alert', () => import('../lambdas/cli/commands/demo.ts'))
   .addOption(new Option('--data-dir <dir>', 'where the demo keeps its store (default: a fresh temp folder)'));

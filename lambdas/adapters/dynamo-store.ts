@@ -1,6 +1,6 @@
 // The Store port over one DynamoDB table (lambdas/adapters/store/table-schema.ts has the items),
 // composed of one module per concern: posts and buckets, the post listing, source states and
-// sessions, the pass lock, alerts and their per-channel deliveries.
+// sessions, the pass lock, alerts and their per-channel deliveries, and a recount's reads and rewrites.
 
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Store } from '../core/ports.ts';
@@ -9,6 +9,7 @@ import { buckets } from './store/buckets.ts';
 import { channelDeliveries } from './store/deliveries.ts';
 import { passLock } from './store/pass-lock.ts';
 import { postListing } from './store/posts.ts';
+import { recountStore } from './store/recount.ts';
 import { sourceStates } from './store/source-states.ts';
 import { createTableClient } from './store/table-client.ts';
 
@@ -27,6 +28,7 @@ export function createDynamoStore({ client, tableName, createIfMissing = true }:
     ...sourceStates(table),
     ...buckets(table),
     ...postListing(table),
+    ...recountStore(table),
     ...alertStates(table),
     ...channelDeliveries(table),
   };

@@ -8,6 +8,7 @@ import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { looksLikeDate, parseGivenTime } from '../core/dates.ts';
 import { UsageError } from '../core/errors.ts';
+import type { PassLog } from '../core/pipeline.ts';
 import type { Store } from '../core/ports.ts';
 import type { StoreConnection } from './store-connection.ts';
 
@@ -28,6 +29,12 @@ export function configPath(flag: string | undefined): string {
 }
 
 export const readConfig = (options: CommonOptions): Promise<Config> => loadConfig(configPath(options.config));
+
+/** Where a pass or a recount says what it does: stderr, so stdout stays the command's output. */
+export const cliLog: PassLog = {
+  info: (message) => console.error(`fanpulse: ${message}`),
+  warn: (message) => console.error(`fanpulse: warning: ${message}`),
+};
 
 export const dataDir = (options: CommonOptions) => resolve(options.dataDir ?? '.fanpulse');
 

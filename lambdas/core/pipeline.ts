@@ -83,14 +83,16 @@ export interface PassReport {
   digestsPending: string[];
 }
 
-/** Matches and scores a source's posts; drops the ones that count for no topic or are too old. */
+/**
+ * Matches and scores a source's posts; drops the ones too old to count. Posts that count for no
+ * topic are kept (with no topics): the store keeps them for a recount after a config change.
+ */
 export function scorePosts(posts: readonly Post[], topicIds: readonly string[], matcher: TopicMatcher, now: Date): ScoredPost[] {
   const scored: ScoredPost[] = [];
   for (const post of posts) {
     const bucketStart = placePost(post.published, now);
     if (bucketStart === null) continue;
     const { topics, sentiment } = analysePost(post, topicIds, matcher);
-    if (topics.length === 0) continue;
     scored.push({ ...post, topics, sentiment, bucketStart });
   }
   return scored;
@@ -116,7 +118,10 @@ export async function runPass(deps: PassDeps): Promise<PassReport> {
   }
 }
 
-async function takePassLock({ store, now, log, localProcess }: PassDeps, holder: string) {
+/** The parts of a pass that taking and releasing the pass lock need (a recount takes it too). */
+export type LockDeps = Pick<PassDeps, 'store' | 'now' | 'log' | 'localProcess'>;
+
+export async function takePassLock({ store, now, log, localProcess }: LockDeps, holder: string) {
   const until = new Date(now.getTime() + PASS_LEASE_MS).toISOString();
   const process = localProcess && { host: localProcess.host, pid: localProcess.pid };
   const lock = await store.acquirePassLock(holder, now.toISOString(), until, { process });
@@ -127,7 +132,7 @@ async function takePassLock({ store, now, log, localProcess }: PassDeps, holder:
   return store.acquirePassLock(holder, now.toISOString(), until, { process, replacing: lock.heldBy });
 }
 
-async function releasePassLock(store: Store, holder: string, log: PassLog): Promise<void> {
+export async function releasePassLock(store: Store, holder: string, log: PassLog): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await store.releasePassLock(holder);
@@ -162,7 +167,7 @@ async function runLockedPass({ config, store, sources, sink, channels = [], now,
       if (poll.rejected) log.warn(`source ${source.id}: ${poll.rejected.count} item(s) unreadable, first: ${poll.rejected.first}`);
       const scored = scorePosts(poll.posts, topicIds, matcher, now);
       const outcome: SourceOutcome = poll.changed
-        ? { sourceId: source.id, status: 'ok', items: poll.posts.length, counted: scored.length, unreadable: poll.rejected?.count ?? 0 }
+        ? { sourceId: source.id, status: 'ok', items: poll.posts.length, counted: scored.filter((post) => post.topics.length > 0).length, unreadable: poll.rejected?.count ?? 0 }
         : { sourceId: source.id, status: 'not-modified' };
       // Only what the source does not remember counting goes to the store; the new memory is stored
       // with the state, after the ingest that makes it true (core/counted-memory.ts).

@@ -1,6 +1,7 @@
 // The only seams between the pure core and the outside world.
 
-import type { ChannelDelivery, ChannelKind, Digest, DeadChannel, ListedPost, Post, PostPosition, Rejections, ScoredPost, SentimentLabel, SourceState, SpikeAlert, TrendBucket } from './types.ts';
+import type { RecountStore } from './recount.ts';
+import type { AlertKind, ChannelDelivery, ChannelKind, Digest, DeadChannel, ListedPost, Post, PostPosition, Rejections, ScoredPost, SentimentLabel, SourceState, SpikeAlert, TrendBucket } from './types.ts';
 
 export interface Clock {
   now(): Date;
@@ -100,7 +101,7 @@ export interface PostPage {
 }
 
 export interface IngestResult {
-  /** Posts stored for the first time. */
+  /** Posts stored for the first time that count for a topic. */
   newPosts: number;
   /** Bucket items written (topic-wide and per source). */
   bucketWrites: number;
@@ -116,7 +117,7 @@ export interface LockProcess {
 
 export type PassLockResult = { acquired: true } | { acquired: false; heldUntil: string; heldBy: string; process?: LockProcess };
 
-export interface Store extends SessionStore {
+export interface Store extends SessionStore, RecountStore {
   /** Creates the table if missing (and sets TTL where the endpoint supports it). */
   ensureReady(): Promise<void>;
   /**
@@ -128,7 +129,10 @@ export interface Store extends SessionStore {
   releasePassLock(holder: string): Promise<void>;
   getSourceStates(sourceIds: string[]): Promise<Map<string, SourceState>>;
   putSourceState(state: SourceState): Promise<void>;
-  /** Stores posts and their bucket contributions. Idempotent: any re-run counts each post once. */
+  /**
+   * Stores posts (also those that count for no topic, for a recount) and their bucket contributions.
+   * Idempotent: any re-run counts each post once.
+   */
   ingest(posts: ScoredPost[], options: { now: Date; retentionDays: number }): Promise<IngestResult>;
   /** Every topic a pass has counted posts for (empty: nothing was ever stored). */
   storedTopics(): Promise<string[]>;

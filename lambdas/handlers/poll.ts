@@ -8,37 +8,56 @@
 // still running is never overlapped.
 //
 // What the pass did is logged as structured lines (adapters/pass-log.ts), which the monitoring
-// queries read; no custom metrics are published.
+// queries read; no custom metrics are published. An event with `recount`
+// (`{ "recount": { "since": "30d" } }`, invoked by hand after a config change) runs
+// `fanpulse recount` instead, under the same pass lock.
 
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { logPass } from '../adapters/pass-log.ts';
 import { readPollEnv, type PollEnv } from '../config/env.ts';
 import { runPass, type PassReport } from '../core/pipeline.ts';
-import { once, wirePoll } from './wiring.ts';
+import type { Clock } from '../core/ports.ts';
+import { runRecount, type RecountReport } from '../core/recount.ts';
+import { parseParams, parseTimeParam, recountParamsSchema } from '../query/params.ts';
+import { once, systemClock, wirePoll } from './wiring.ts';
 
 /**
  * What the schedules send (lib/constructs/polling.ts, digest-schedule.ts); any other event also runs
- * a pass. `digest`: the digest schedule's run at the configured hour. Every pass sends the digests
- * due, so this one only makes them punctual; it is a pass like the others.
+ * a pass, unless it asks for a recount. `digest`: the digest schedule's run at the configured hour.
+ * Every pass sends the digests due, so this one only makes them punctual; it is a pass like the others.
  */
 export interface PollEvent {
   scheduledTime?: string;
   digest?: boolean;
+  recount?: unknown;
 }
 
-export function createPollHandler(readEnv: () => PollEnv, logger = new Logger()) {
+/** A recount event answers with the recount's report, any other with the pass's. */
+export interface PollHandler {
+  (event: PollEvent & { recount: unknown }, context: Context): Promise<RecountReport>;
+  (event: PollEvent, context: Context): Promise<PassReport>;
+}
+
+export function createPollHandler(readEnv: () => PollEnv, logger = new Logger(), clock: Clock = systemClock): PollHandler {
   const wiring = once(() => wirePoll(readEnv()));
-  return async (event: PollEvent, context: Context): Promise<PassReport> => {
+  const handle = async (event: PollEvent, context: Context): Promise<PassReport | RecountReport> => {
     logger.addContext(context);
     const { config, store, sources, sink, channels } = await wiring();
     // The real clock, not the scheduled time: a retry's lock lease must run from when it runs.
-    const now = new Date();
+    const now = clock.now();
+    if (event.recount !== undefined) {
+      const { since } = parseParams(recountParamsSchema, event.recount);
+      const report = await runRecount({ config, store, now, log: logger, sinceMs: parseTimeParam(since, now)! });
+      logger.info('recount finished', { ...report });
+      return report;
+    }
     const report = await runPass({ config, store, sources, sink, channels, now, log: logger });
     if (report.skipped) throw new Error(`pass skipped: another pass holds the lock until ${report.skipped.heldUntil}`);
     logPass(logger, report, { scheduledTime: event.scheduledTime, digestRun: event.digest === true });
     return report;
   };
+  return handle as PollHandler;
 }
 
 export const handler = createPollHandler(() => readPollEnv());

@@ -7,9 +7,10 @@ import { readQueryEnv, type QueryEnv } from '../config/env.ts';
 import { answerQuery, type HttpResponse, type PageFiles } from '../http/query-api.ts';
 import { createPageAnswer } from '../http/static-page.ts';
 import { renderJson } from '../query/format.ts';
-import { once, wireQuery } from './wiring.ts';
+import type { Clock } from '../core/ports.ts';
+import { once, systemClock, wireQuery } from './wiring.ts';
 
-export function createQueryHandler(readEnv: () => QueryEnv, logger = new Logger()) {
+export function createQueryHandler(readEnv: () => QueryEnv, logger = new Logger(), clock: Clock = systemClock) {
   const env = once(async () => readEnv());
   const wiring = once(async () => wireQuery(await env()));
   const pageDir = once(async () => (await env()).FANPULSE_PAGE_DIR);
@@ -26,7 +27,7 @@ export function createQueryHandler(readEnv: () => QueryEnv, logger = new Logger(
   return async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
     logger.addContext(context);
     const request = { method: event.requestContext.http.method, path: event.rawPath, query: event.queryStringParameters ?? {} };
-    const response: HttpResponse = await answerQuery(request, wiring, new Date(), (error, status) =>
+    const response: HttpResponse = await answerQuery(request, wiring, clock.now(), (error, status) =>
       logger.error(`${request.method} ${request.path} answered ${status}`, error as Error),
     page);
     return { statusCode: response.status, headers: response.headers, body: response.body };

@@ -13,7 +13,7 @@ import { readSecretCredentials } from '../config/secrets.ts';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import type { AlertMessageContext } from '../core/alert-message.ts';
-import type { AlertChannel, AlertSink, Source, Store } from '../core/ports.ts';
+import type { AlertChannel, AlertSink, Clock, Source, Store } from '../core/ports.ts';
 
 export interface QueryWiring {
   config: Config;
@@ -54,6 +54,9 @@ export async function wirePoll(env: PollEnv): Promise<PollWiring> {
     channels: createChannels(config.notify, config.poll, credentials, message),
   };
 }
+
+/** The handlers' time: the machine's, unless a test hands them its own. */
+export const systemClock: Clock = { now: () => new Date() };
 
 /** Runs `wire` on first use and keeps the result; a failed start is retried on the next event. */
 export function once<T>(wire: () => Promise<T>): () => Promise<T> {

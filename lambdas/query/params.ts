@@ -16,7 +16,8 @@ export function parseTimeParam(value: string, now: Date): number | null {
   return parseGivenTime(value);
 }
 
-const timeParam = z.string().refine((v) => parseTimeParam(v, new Date()) !== null, {
+/** A start or end time: a duration back from now, or an ISO time (the CLI's own options use it too). */
+export const timeParam = z.string().refine((v) => parseTimeParam(v, new Date()) !== null, {
   error: (issue) =>
     looksLikeDate(String(issue.input))
       ? 'is not a date and time on the calendar (check the day of the month and the hour); a time without a zone is UTC'
@@ -45,7 +46,7 @@ export const sourcesParamsSchema = z.strictObject({
 });
 
 /** A flag's "true"/"false" over HTTP, a bare flag on the command line (commander gives true). */
-const booleanParam = z.union([z.boolean(), z.enum(['true', 'false'], { error: 'must be "true" or "false"' }).transform((v) => v === 'true')]);
+export const booleanParam = z.union([z.boolean(), z.enum(['true', 'false'], { error: 'must be "true" or "false"' }).transform((v) => v === 'true')]);
 
 export const POSTS_LIMIT = { default: 50, max: 500 } as const;
 
@@ -70,6 +71,11 @@ export const postsParamsSchema = z.strictObject({
 export const summaryParamsSchema = z.strictObject({
   since: timeParam.default('7d'),
   format: z.enum(['table', 'json'], { error: 'must be "table" or "json"' }).default('table'),
+});
+
+/** `fanpulse recount --since` and the poll function's `{ "recount": { "since": "30d" } }` event. */
+export const recountParamsSchema = z.strictObject({
+  since: timeParam.default('30d'),
 });
 
 export type TrendsParams = z.output<typeof trendsParamsSchema>;

@@ -6,8 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpFetcher } from '../../lambdas/adapters/http-fetcher.ts';
 import { createLocalSink } from '../../lambdas/adapters/local-sink.ts';
@@ -17,6 +15,7 @@ import type { Config } from '../../lambdas/config/schema.ts';
 import type { AlertSink, Store } from '../../lambdas/core/ports.ts';
 import { PASS_LEASE_MS, runPass, type PassReport } from '../../lambdas/core/pipeline.ts';
 import { readAlerts, readTrends } from '../../lambdas/query/read.ts';
+import { crashingClient } from '../helpers/crashing-client.ts';
 import { startTestDynamo, type TestDynamo } from '../helpers/dynamo.ts';
 import { rssFeed, type FeedEntry } from '../helpers/feed-builder.ts';
 import { startTestServer, type TestServer } from '../helpers/http-server.ts';
@@ -275,28 +274,6 @@ describe('runPass', () => {
 });
 
 describe('runPass after a crash', () => {
-  /** A document client whose process "dies" right after its Nth request has taken effect. */
-  function crashingClient(endpoint: string, crashAfter: number) {
-    const base = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
-    const client = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
-    let calls = 0;
-    let dead = false;
-    client.middlewareStack.add(
-      (next) => async (args) => {
-        // After the crash nothing reaches the store any more, not even a `finally` clean-up.
-        if (dead) throw new Error('the process has crashed');
-        const result = await next(args);
-        if (++calls === crashAfter) {
-          dead = true;
-          throw new Error(`injected crash after store call ${crashAfter}`);
-        }
-        return result;
-      },
-      { step: 'initialize', name: 'crashAfter' },
-    );
-    return { client, calls: () => calls };
-  }
-
   // One pass per store call: minutes on a loaded 2-core machine, so no tight limit.
   it('leaves exactly the data of one clean pass when re-run after a crash at any store call', { timeout: 600_000 }, async () => {
     const cfg = config();

@@ -8,18 +8,18 @@
 
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { COUNTERS, postCounts, readCounts, sentimentMean, sumCounts, type Counter } from '../../core/bucket-counts.ts';
+import { COUNTERS, postCounts, readCounts, sentimentMean, sumCounts, type BucketCounts, type Counter } from '../../core/bucket-counts.ts';
 import { StoreError } from '../../core/errors.ts';
 import { mapConcurrent } from '../../core/map-concurrent.ts';
 import type { IngestResult, Store, TrendQuery } from '../../core/ports.ts';
 import { rankTopPosts } from '../../core/top-posts.ts';
+import type { BucketEntry } from '../../core/recount.ts';
 import type { ScoredPost, TopPost, TrendBucket } from '../../core/types.ts';
+import { postItem } from './post-item.ts';
 import { justBefore, REQUEST_CONCURRENCY, type Item, type TableClient } from './table-client.ts';
-import { keys, postId, TTL_ATTRIBUTE } from './table-schema.ts';
+import { keys, postId, type ItemKey } from './table-schema.ts';
 
 const TOP_POSTS_PER_BUCKET = 5;
-/** Text kept with a stored post: enough for an alert e-mail, small enough for cheap writes. */
-const STORED_TEXT_CHARS = 600;
 const MAX_VERSION_RETRIES = 20;
 /**
  * Scopes per UpdateItem. A scope is at most 11 ADDs of ~15 characters ("#s19_9 :s19_9, "), so 20
@@ -36,11 +36,19 @@ export const scopeSources = (item: Item): string[] =>
     .filter((name) => name.startsWith('src:') && name.endsWith(':ids'))
     .map((name) => name.slice('src:'.length, -':ids'.length));
 
-interface Contribution {
-  id: string;
-  petition: boolean;
-  post: ScoredPost;
-}
+/** What one counted post brings to one scope of a bucket. */
+type Contribution = BucketEntry;
+
+/** The counters a scope holds for these posts: the rule in core (bucket-counts.ts), shared by ingest and recount. */
+export const scopeTotals = (counted: readonly Contribution[]): BucketCounts =>
+  sumCounts(counted.map(({ petition, post }) => postCounts({ petition, sentiment: post.sentiment })));
+
+/** The posts a bucket keeps for an alert to quote, from what it held and what it counts now. */
+export const rankBucketTop = (held: readonly TopPost[], counted: readonly Contribution[]): TopPost[] =>
+  rankTopPosts(
+    [...held, ...counted.map(({ post, petition }) => ({ title: post.title, link: post.link, score: post.sentiment.score, petition, ...(post.sourceId ? { source: post.sourceId } : {}) }))],
+    TOP_POSTS_PER_BUCKET,
+  );
 
 interface BucketDelta {
   pk: string;
@@ -50,9 +58,17 @@ interface BucketDelta {
   scopes: Map<string | null, Map<string, Contribution>>;
 }
 
+/** Records topics as counted (the readers' "no data" notes): one write per pass, a set ADD, so re-runs change nothing. */
+export async function addStoredTopics({ client, tableName, send }: TableClient, topics: Set<string>): Promise<void> {
+  await send('topic list', () =>
+    client.send(new UpdateCommand({ TableName: tableName, Key: keys.storedTopics, UpdateExpression: 'ADD topics :topics', ExpressionAttributeValues: { ':topics': topics } })),
+  );
+}
+
 type BucketStore = Pick<Store, 'ingest' | 'queryTrends' | 'topPosts' | 'storedTopics'>;
 
-export function buckets({ client, tableName, send, batchGet, batchPut, queryAll }: TableClient): BucketStore {
+export function buckets(table: TableClient): BucketStore {
+  const { client, tableName, send, batchGet, batchPut, queryAll } = table;
   /** Adds the contributions missing from one bucket item; retries when another pass got there first. */
   async function applyBucket(delta: BucketDelta, current: Item | undefined): Promise<boolean> {
     let item: Item = current ?? {};
@@ -74,8 +90,7 @@ export function buckets({ client, tableName, send, batchGet, batchPut, queryAll 
       const sets = ['topic = :topic', 'bucketStart = :start'];
       let top: TopPost[] | undefined;
       batch.forEach(({ source, fresh }, i) => {
-        // The rule for what a post adds lives in core; zero counters are left out (absent reads as 0).
-        const totals = sumCounts(fresh.map(({ petition, post }) => postCounts({ petition, sentiment: post.sentiment })));
+        const totals = scopeTotals(fresh);
         const add = (field: Counter | 'ids', key: string, value: unknown) => {
           names[`#${key}`] = scopeAttr(source, field);
           values[`:${key}`] = value;
@@ -87,8 +102,7 @@ export function buckets({ client, tableName, send, batchGet, batchPut, queryAll 
         add('ids', `s${i}_i`, new Set(fresh.map((c) => c.id)));
         if (source === null) {
           // Only the topic-wide scope keeps the posts an alert will quote.
-          const candidates = fresh.map(({ post, petition }) => ({ title: post.title, link: post.link, score: post.sentiment.score, petition, source: post.sourceId }));
-          top = rankTopPosts([...((item.top as TopPost[] | undefined) ?? []), ...candidates], TOP_POSTS_PER_BUCKET);
+          top = rankBucketTop((item.top as TopPost[] | undefined) ?? [], fresh);
           values[':top'] = top;
           sets.push('top = :top');
         }
@@ -136,9 +150,9 @@ export function buckets({ client, tableName, send, batchGet, batchPut, queryAll 
     },
 
     async ingest(posts, { now, retentionDays }): Promise<IngestResult> {
+      // Posts that count for no topic are stored too: a recount after a config change may count them.
       const byKey = new Map<string, ScoredPost[]>();
       for (const post of posts) {
-        if (post.topics.length === 0) continue;
         const group = byKey.get(post.dedupKey);
         if (group) group.push(post);
         else byKey.set(post.dedupKey, [post]);
@@ -147,11 +161,14 @@ export function buckets({ client, tableName, send, batchGet, batchPut, queryAll 
 
       const ids = new Map([...byKey.keys()].map((key) => [key, postId(key)]));
       const stored = new Map(
-        (await batchGet([...ids.values()].map(keys.post), 'pk, bucketStart')).map((item) => [String(item.pk), item]),
+        (await batchGet([...ids.values()].map(keys.post), 'pk, bucketStart, sources')).map((item) => [String(item.pk), item]),
       );
 
       const expiresAt = Math.floor(now.getTime() / 1000) + retentionDays * 86_400;
       const newItems: Item[] = [];
+      let newCounted = 0;
+      /** Posts stored before that another source now links too: a recount matches them for it as well. */
+      const moreSources: { key: ItemKey; sources: Set<string> }[] = [];
       const deltas = new Map<string, BucketDelta>();
       const contribute = (topic: string, source: string | null, bucketStart: string, c: Contribution) => {
         const pk = keys.trendPartition(topic);
@@ -169,14 +186,14 @@ export function buckets({ client, tableName, send, batchGet, batchPut, queryAll 
         const existing = stored.get(keys.post(id).pk);
         // The stored bucket wins: a post stays in the hour it was first counted in.
         const bucketStart = (existing?.bucketStart as string | undefined) ?? first.bucketStart;
+        const sources = new Set(group.map((post) => post.sourceId));
         if (!existing) {
-          // Flat and small: every attribute here is paid for on each of the pass's post writes.
-          newItems.push({
-            ...keys.post(id), sourceId: first.sourceId, link: first.link, author: first.author,
-            title: first.title, text: first.text.slice(0, STORED_TEXT_CHARS), published: first.published, bucketStart,
-            topics: first.topics.map((t) => t.topicId), petitionTopics: first.topics.filter((t) => t.petition).map((t) => t.topicId),
-            score: first.sentiment.score, label: first.sentiment.label, [TTL_ATTRIBUTE]: expiresAt,
-          });
+          newItems.push(postItem(id, first, sources, bucketStart, expiresAt));
+          if (group.some((post) => post.topics.length > 0)) newCounted++;
+        } else if (existing.sources instanceof Set) {
+          // (A post stored before sources were kept has none: it keeps counting as it was counted.)
+          const missing = [...sources].filter((source) => !(existing.sources as Set<string>).has(source));
+          if (missing.length > 0) moreSources.push({ key: keys.post(id), sources: new Set(missing) });
         }
         for (const post of group) {
           for (const match of post.topics) {
@@ -190,6 +207,12 @@ export function buckets({ client, tableName, send, batchGet, batchPut, queryAll 
       // Posts first: a crash after this still finds them (and their hour) on the re-run. Passes are
       // serialised by the pass lock, so no other pass can store one of these posts in between.
       await batchPut(newItems);
+      await mapConcurrent(moreSources, REQUEST_CONCURRENCY, ({ key, sources }) =>
+        send('post sources', () =>
+          client.send(new UpdateCommand({ TableName: tableName, Key: key, UpdateExpression: 'ADD sources :sources', ExpressionAttributeValues: { ':sources': sources } })),
+        ),
+      );
+      if (deltas.size === 0) return { newPosts: newCounted, bucketWrites: 0, touchedTopics: [] };
 
       const deltaList = [...deltas.values()];
       // The buckets and the topic list in one read: the list is written only when it lacks a topic.
@@ -207,7 +230,7 @@ export function buckets({ client, tableName, send, batchGet, batchPut, queryAll 
       const applied = await mapConcurrent(deltaList, REQUEST_CONCURRENCY, (delta) => applyBucket(delta, current.get(`${delta.pk}|${delta.sk}`)));
       const bucketWrites = applied.filter(Boolean).length;
       const touched = new Set(deltaList.filter((_, i) => applied[i]).map((delta) => delta.topic));
-      return { newPosts: newItems.length, bucketWrites, touchedTopics: [...touched].sort() };
+      return { newPosts: newCounted, bucketWrites, touchedTopics: [...touched].sort() };
     },
 
     async queryTrends(query: TrendQuery) {

@@ -10,7 +10,7 @@ import {
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { StoreError } from '../../core/errors.ts';
 import { mapConcurrent } from '../../core/map-concurrent.ts';
 import { KEY_SCHEMA, TTL_ATTRIBUTE, type ItemKey } from './table-schema.ts';
@@ -40,6 +40,8 @@ export interface TableClient {
   queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Item[]>;
   /** One page of a query, for callers that stop early. */
   queryPage(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<{ items: Item[]; next: Item | undefined }>;
+  /** Every item a scan's filter keeps, all pages (only for rare work such as a recount: it reads the whole table). */
+  scanAll(input: ConstructorParameters<typeof ScanCommand>[0]): Promise<Item[]>;
   /** Creates the table if missing (and sets TTL where the endpoint supports it), when allowed. */
   ensureTable(createIfMissing: boolean): Promise<void>;
 }
@@ -107,6 +109,17 @@ export function createTableClient(client: DynamoDBDocumentClient, tableName: str
     return items;
   }
 
+  async function scanAll(input: ConstructorParameters<typeof ScanCommand>[0]): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const response = await send('scan', () => client.send(new ScanCommand({ ...input, ExclusiveStartKey: start })));
+      items.push(...(response.Items ?? []));
+      start = response.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
   async function ensureTable(createIfMissing: boolean): Promise<void> {
     try {
       await client.send(new DescribeTableCommand({ TableName: tableName }));
@@ -148,5 +161,5 @@ export function createTableClient(client: DynamoDBDocumentClient, tableName: str
     }
   }
 
-  return { client, tableName, send, batchGet, batchPut, queryAll, queryPage, ensureTable };
+  return { client, tableName, send, batchGet, batchPut, queryAll, queryPage, scanAll, ensureTable };
 }

@@ -13,12 +13,9 @@ import { compileTopics } from '../../core/match.ts';
 import { readFeed } from '../../core/normalise.ts';
 import { analysePost } from '../../core/analyse.ts';
 import { clock, readConfig, type CommonOptions } from '../context.ts';
+import { commandOptions, inspectOptionsSchema } from '../options.ts';
 import { renderJson, renderTable, type Column } from '../../query/format.ts';
 
-interface InspectOptions extends CommonOptions {
-  type?: SourceType;
-  format?: 'table' | 'json';
-}
 
 interface InspectedPost {
   id: string;
@@ -68,9 +65,9 @@ async function pollOnce(type: Exclude<SourceType, 'rss'>, target: string, config
   return (await source.poll(initialSourceState('inspect'), now)).posts;
 }
 
-export async function run(options: InspectOptions, target: string): Promise<string> {
+export async function run(options: CommonOptions & Record<string, unknown>, target: string): Promise<string> {
+  const { type, format } = commandOptions(inspectOptionsSchema, options);
   const config = await readConfig(options);
-  const type = options.type ?? 'rss';
   let posts: Post[];
   if (type === 'rss') {
     const document = await load(target, config.poll);
@@ -95,5 +92,5 @@ export async function run(options: InspectOptions, target: string): Promise<stri
       label: sentiment.label,
     };
   });
-  return options.format === 'json' ? renderJson(rows) : renderTable(rows, columns) + `${rows.length} item(s)\n`;
+  return format === 'json' ? renderJson(rows) : renderTable(rows, columns) + `${rows.length} item(s)\n`;
 }

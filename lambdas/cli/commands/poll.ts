@@ -8,24 +8,18 @@ import { createLocalSink } from '../../adapters/local-sink.ts';
 import { createSources } from '../../adapters/sources/create-source.ts';
 import { readEnv } from '../../config/env.ts';
 import type { Config } from '../../config/schema.ts';
-import { PassStopped, runPass, type PassLog, type PassReport } from '../../core/pipeline.ts';
+import { PassStopped, runPass, type PassReport } from '../../core/pipeline.ts';
 import type { SessionStore } from '../../core/ports.ts';
 import { openLastingStore } from '../lasting-store.ts';
 import { localProcess } from '../local-process.ts';
 import { listenForStop } from '../stop-signals.ts';
-import { clock, configPath, dataDir, readConfig, withStore, type CommonOptions } from '../context.ts';
+import { commandOptions, pollOptionsSchema } from '../options.ts';
+import { clock, cliLog, configPath, dataDir, readConfig, withStore, type CommonOptions } from '../context.ts';
 import { storeLocation } from '../store-connection.ts';
 import type { AlertMessageContext } from '../../core/alert-message.ts';
 import { kindWords } from '../../core/kind-words.ts';
 
-export interface PollOptions extends CommonOptions {
-  once?: boolean;
-}
-
-const log: PassLog = {
-  info: (message) => console.error(`fanpulse: ${message}`),
-  warn: (message) => console.error(`fanpulse: warning: ${message}`),
-};
+export type PollOptions = CommonOptions & Record<string, unknown>;
 
 export function summarise(report: PassReport): string {
   if (report.skipped) return `pass at ${report.at} skipped: another pass holds the lock until ${report.skipped.heldUntil}\n`;
@@ -66,7 +60,7 @@ export function passDeps(config: Config, options: CommonOptions, sessions: Sessi
     sources: createSources(config, fetcher, { credentials: process.env, sessions }),
     sink: createLocalSink({ file: join(dataDir(options), 'alerts.jsonl'), out: process.stderr, message }),
     channels: createChannels(config.notify, config.poll, process.env, message),
-    log,
+    log: cliLog,
     signal,
     localProcess: localProcess(),
   };
@@ -75,10 +69,11 @@ export function passDeps(config: Config, options: CommonOptions, sessions: Sessi
 const STOPPED = 'stopped\n';
 
 export async function run(options: PollOptions): Promise<string> {
+  const { once } = commandOptions(pollOptionsSchema, options);
   const config = await readConfig(options);
   const stop = listenForStop((message) => console.error(`fanpulse: ${message}`));
   try {
-    return await (options.once ? passOnce(config, options, stop.signal) : loop(config, options, stop.signal));
+    return await (once ? passOnce(config, options, stop.signal) : loop(config, options, stop.signal));
   } catch (error) {
     if (error instanceof PassStopped) return STOPPED;
     throw error;

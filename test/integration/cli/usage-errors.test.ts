@@ -42,11 +42,19 @@ describe('fanpulse flags', () => {
   });
 
   it('rejects a --format or --bucket value outside its choices, listing the allowed ones', async () => {
-    const [trends, alerts, bucket] = await Promise.all([cli('trends', '--format', 'xml'), cli('alerts', '--format', 'csv'), cli('trends', '--bucket', 'week')]);
-    // The query schema owns trends' choices (the HTTP API says the same); commander still checks alerts'.
+    const [trends, alerts, bucket, sources, inspect] = await Promise.all([
+      cli('trends', '--format', 'xml'),
+      cli('alerts', '--format', 'csv'),
+      cli('trends', '--bucket', 'week'),
+      cli('sources', '--format', 'csv'),
+      runCli(['inspect', 'feed.xml', '--type', 'gopher', '--config', VALID_CONFIG]),
+    ]);
+    // Each command's schema owns its choices (the query ones say the same over HTTP); commander only names the flags.
     expectUsageError(trends, /^fanpulse: format: must be "table", "json", "csv" or "chart"/);
-    expectUsageError(alerts, /--format.*'csv'.*table, json/);
+    expectUsageError(alerts, /^fanpulse: format: must be "table" or "json"/);
     expectUsageError(bucket, /^fanpulse: bucket: must be "hour" or "day"/);
+    expectUsageError(sources, /^fanpulse: format: must be "table" or "json"/);
+    expectUsageError(inspect, /^fanpulse: type: must be one of rss, reddit, .*youtube/);
   });
 
   it('names --since or --until when it is neither a duration nor an ISO time, or the range is empty', async () => {

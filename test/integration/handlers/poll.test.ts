@@ -209,10 +209,33 @@ describe('poll handler', () => {
     // Overlapping, so the lock is contended (the skipped one fails its invocation).
     await Promise.allSettled([poll(scheduledEvent(), lambdaContext('poll')), pollFunction(tableName)(scheduledEvent(), lambdaContext('poll'))]);
     await poll(scheduledEvent(), lambdaContext('poll'));
+    // A recount (invoked by hand after a config change) is this function's work too.
+    await poll({ recount: { since: '2d' } }, lambdaContext('poll'));
     const sent = new Set(recorder.calls.map((c) => `dynamodb:${c.operation}`));
     expect([...sent].filter((action) => !(TABLE_ACTIONS['read-write'] as readonly string[]).includes(action))).toEqual([]);
     // Every granted action is used, or the grant is wider than it needs to be.
     expect([...sent].sort()).toEqual([...TABLE_ACTIONS['read-write']].sort());
+  });
+
+  it('runs a recount from a { recount } event on the clock it is given, under the pass lock, and changes nothing on counts a pass just made', async () => {
+    const { store, tableName } = await dynamo.newStore();
+    const poll = pollFunction(tableName);
+    await poll(scheduledEvent(), lambdaContext('poll'));
+    const before = await trends(store);
+    // A clock an hour on: the handler reads its time from it, not from the machine.
+    const later = { now: () => new Date(START + 3_600_000) };
+    const recount = createPollHandler(() => readPollEnv(env(tableName)), quiet(), later);
+    const report = await recount({ recount: { since: '3d' } }, lambdaContext('poll'));
+    expect(report.until).toBe(new Date(Math.floor((START + 3_600_000) / 3_600_000) * 3_600_000 + 3_600_000).toISOString());
+    expect(report.postsRead).toBe(2 * entries('x').length);
+    expect(report.topics).toEqual([{ topic: 'bosch-legacy', hoursRebuilt: 0, postsAdded: 0, postsRemoved: 0, hoursKept: [] }]);
+    expect(await trends(store)).toEqual(before);
+
+    await expect(recount({ recount: { since: 'yesterday' } }, lambdaContext('poll'))).rejects.toThrow(/^since: must be a duration back from now/);
+    // Held by a pass: the recount refuses instead of racing it.
+    const now = new Date(START + 3_600_000);
+    await store.acquirePassLock('pass-running', now.toISOString(), new Date(now.getTime() + 60_000).toISOString());
+    await expect(recount({ recount: {} }, lambdaContext('poll'))).rejects.toThrow(/a poll is running .* run the recount again after it/);
   });
 
   it('fails the invocation when the store cannot be reached, so Lambda retries it and the DLQ keeps it', async () => {
