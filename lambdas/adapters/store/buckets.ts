@@ -195,10 +195,13 @@ export function buckets(table: TableClient): BucketStore {
           const missing = [...sources].filter((source) => !(existing.sources as Set<string>).has(source));
           if (missing.length > 0) moreSources.push({ key: keys.post(id), sources: new Set(missing) });
         }
+        // Topic-wide, the post is quoted as from the source that stored it first, whichever source's
+        // copy counts it there: the same whatever order the sources are read in (and as a recount does).
+        const firstSource = (existing?.sourceId as string | undefined) ?? first.sourceId;
         for (const post of group) {
           for (const match of post.topics) {
             const c = { id, petition: match.petition, post };
-            contribute(match.topicId, null, bucketStart, c);
+            contribute(match.topicId, null, bucketStart, { ...c, post: { ...post, sourceId: firstSource } });
             contribute(match.topicId, post.sourceId, bucketStart, c);
           }
         }

@@ -18,14 +18,14 @@ const problems = (extra: object) => {
 describe('alerts config: one block per kind', () => {
   it('gives every kind its defaults when alerts is absent', () => {
     const { alerts } = configWith({});
-    expect(alerts).toMatchObject({ windowHours: 1, minCount: 6, maxPValue: 1e-4, cooldownHours: 12 });
+    expect(alerts).toMatchObject({ windowHours: 1, minCount: 6, maxPValue: 1e-4, cooldownHours: 24 });
     expect(alerts.volumeSpike).toEqual({
       enabled: true,
       windowHours: 1,
       rampWindowHours: 6,
       maxPValue: 1e-5,
       minCount: 20,
-      cooldownHours: 12,
+      cooldownHours: 24,
       seasonDays: 7,
       minHistoryHours: 72,
       shortHistoryMinCount: 50,
@@ -37,7 +37,7 @@ describe('alerts config: one block per kind', () => {
     const { alerts } = configWith({ alerts: { windowHours: 2, rampWindowHours: 8, minCount: 4, cooldownHours: 6 } });
     expect(alerts).toMatchObject({ windowHours: 2, rampWindowHours: 8, minCount: 4, cooldownHours: 6 });
     // The other kinds keep their own defaults: the petition settings are not theirs.
-    expect(alerts.volumeSpike).toMatchObject({ windowHours: 1, minCount: 20, cooldownHours: 12 });
+    expect(alerts.volumeSpike).toMatchObject({ windowHours: 1, minCount: 20, cooldownHours: 24 });
   });
 
   it('turns a kind off and sets its own cooldown and floor', () => {
