@@ -6,6 +6,7 @@
 // tweet-volume counts (hundreds an hour, NAB realTweets) in bench/detect.ts, untuned per series.
 
 import { z } from 'zod';
+import { timeZoneSchema } from './time-zone.ts';
 
 const wholeHours = (what: string, min: number, max: number) =>
   z
@@ -33,29 +34,6 @@ const cooldownHours = (hours: number) =>
     .min(0, { error: 'cooldownHours must be 0 or more' })
     .max(24 * 30, { error: 'cooldownHours must be at most 720 (30 days)' })
     .default(hours);
-
-/**
- * An IANA time zone name ("Europe/Berlin", "America/New_York", "UTC"), checked against the zones
- * this Node.js knows. Kept as written: ICU's canonical names are sometimes the older ones
- * ("Asia/Calcutta" for "Asia/Kolkata"). Offsets such as "+02:00" are refused: they ignore daylight saving.
- */
-const timeZone = z
-  .string({ error: 'timeZone must be an IANA time zone name such as "Europe/Berlin" or "America/New_York"' })
-  .refine(isTimeZone, {
-    error: (issue) =>
-      `timeZone must be an IANA time zone name such as "Europe/Berlin", "America/New_York" or "UTC" (a "TZ identifier" of the tz database), not "${String(issue.input)}"`,
-  });
-
-function isTimeZone(name: string): boolean {
-  // Area/Location names, "UTC" and the legacy zones the tz database still lists (e.g. "EST5EDT").
-  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(name)) return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const enabled = () => z.boolean({ error: 'enabled must be true or false (false turns this kind of alert off)' }).default(true);
 
@@ -161,7 +139,7 @@ export const alertsSchema = z
      * The campaign's time zone: alerts and digests give their times in it (and in UTC) and say
      * "Tuesday evening" by its clock.
      */
-    timeZone: timeZone.default('UTC'),
+    timeZone: timeZoneSchema.default('UTC'),
     ...petitionDetectorFields,
     volumeSpike: volumeSpikeSchema.prefault({}),
     negativitySurge: negativitySurgeSchema.prefault({}),

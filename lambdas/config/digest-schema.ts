@@ -2,29 +2,10 @@
 // (and optionally a weekly one). Absent: no digest. Which channels get it is routing (notify-schema.ts).
 
 import { z } from 'zod';
+import { timeZoneSchema } from './time-zone.ts';
 
 export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
-
-/**
- * True for an IANA time zone name the runtime knows ("Europe/Berlin", "UTC"). Abbreviations are
- * refused even where Intl takes them ("PST", "EST"): they are ambiguous, and EventBridge Scheduler
- * wants the tz database's Area/Location names.
- */
-export function isTimeZone(zone: string): boolean {
-  if (zone !== 'UTC' && !/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)+$/.test(zone)) return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export const timeZoneSchema = (field: string) =>
-  z
-    .string({ error: `${field} must be an IANA time zone name, e.g. "America/Los_Angeles" or "UTC"` })
-    .refine(isTimeZone, { error: (issue) => `${field}: unknown time zone "${String(issue.input)}"; use an IANA name, e.g. "America/Los_Angeles", "Europe/London" or "UTC"` });
 
 export const digestSchema = z.strictObject({
   /** The hour of the campaign's day (0-23, in `timeZone`) the digest of the day before goes out. */
@@ -35,7 +16,7 @@ export const digestSchema = z.strictObject({
     .max(23, { error: 'digest.hour must be 0-23' })
     .default(9),
   /** The campaign's time zone for the digest's day and hour. @default alerts.timeZone, else "UTC" */
-  timeZone: timeZoneSchema('digest.timeZone').optional(),
+  timeZone: timeZoneSchema.optional(),
   /** Also a digest of the last 7 days on this day at `hour`; false for none. */
   weekly: z
     .union([z.enum(WEEKDAYS), z.literal(false)], { error: `digest.weekly must be a day of the week (${WEEKDAYS.map((d) => `"${d}"`).join(', ')}) or false` })

@@ -6,8 +6,7 @@
 // a crash at any store call of a pass that finds new posts, then a re-run, leaves what clean passes
 // leave; a change of topics makes the sources match their listings afresh.
 
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { crashingClient as crashAtCall } from '../helpers/crashing-client.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../lambdas/adapters/dynamo-client.ts';
 import { createHttpFetcher } from '../../lambdas/adapters/http-fetcher.ts';
@@ -161,26 +160,7 @@ describe('a steady pass', () => {
 });
 
 describe('the sources\' memory of what they counted', () => {
-  /** A document client whose process "dies" right after its Nth request has taken effect. */
-  function crashingClient(crashAfter: number) {
-    const base = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'local', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
-    const client = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
-    let calls = 0;
-    let dead = false;
-    client.middlewareStack.add(
-      (next) => async (args) => {
-        if (dead) throw new Error('the process has crashed');
-        const result = await next(args);
-        if (++calls === crashAfter) {
-          dead = true;
-          throw new Error(`injected crash after store call ${crashAfter}`);
-        }
-        return result;
-      },
-      { step: 'initialize', name: 'crashAfter' },
-    );
-    return { client, calls: () => calls };
-  }
+  const crashingClient = (crashAfter: number) => crashAtCall(dynamo.endpoint, crashAfter);
 
   // One pass per store call of the second pass: minutes on a loaded 2-core machine, so no tight limit.
   it('leaves exactly what clean passes leave when a pass that finds new posts crashes at any store call and runs again', { timeout: 900_000 }, async () => {

@@ -33,7 +33,7 @@ describe('digest config', () => {
 
   it('names the field and the fix for a bad hour, zone or weekday', () => {
     expect(problem({ digest: { hour: 24 } })).toContain('digest.hour: digest.hour must be 0-23');
-    expect(problem({ digest: { timeZone: 'PST' } })).toContain('digest.timeZone: digest.timeZone: unknown time zone "PST"; use an IANA name');
+    expect(problem({ digest: { timeZone: 'PST' } })).toContain('digest.timeZone: unknown time zone "PST": use an IANA time zone name');
     expect(problem({ digest: { timeZone: 'Mars/Olympus_Mons' } })).toContain('unknown time zone "Mars/Olympus_Mons"');
     expect(problem({ digest: { weekly: 'mon' } })).toContain('digest.weekly must be a day of the week ("monday"');
   });

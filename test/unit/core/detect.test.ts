@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { alertsSchema, defaultAlertSettings, type AlertSettings } from '../../../lambdas/config/alerts-schema.ts';
 import { backtest, cooldownUntil, detectSpike, lookbackHours, type Detection } from '../../../lambdas/core/detect.ts';
 import type { HourlyCount } from '../../../lambdas/core/series.ts';
+import { gamma, poisson, prng } from '../../helpers/seeded.ts';
 import { logGamma, negativeBinomialUpperTail, regularizedIncompleteBeta } from '../../../lambdas/core/stats/negative-binomial.ts';
 
 const HOUR = 3_600_000;
@@ -12,46 +13,6 @@ const at = (hour: number) => T0 + hour * HOUR;
 const settings = defaultAlertSettings;
 
 // ---- seeded simulation (the same generator as bench/detect.ts, so its figures match) ----------
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function gamma(rand: () => number, shape: number): number {
-  if (shape < 1) return gamma(rand, shape + 1) * rand() ** (1 / shape);
-  const d = shape - 1 / 3;
-  const c = 1 / Math.sqrt(9 * d);
-  for (;;) {
-    let x: number;
-    let v: number;
-    do {
-      x = Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-      v = 1 + c * x;
-    } while (v <= 0);
-    v = v ** 3;
-    if (Math.log(rand()) < 0.5 * x * x + d - d * v + d * Math.log(v)) return d * v;
-  }
-}
-
-function poisson(rand: () => number, mean: number): number {
-  let k = 0;
-  for (let left = mean; left > 0; left -= 500) {
-    const limit = Math.exp(-Math.min(left, 500));
-    let p = rand();
-    while (p > limit) {
-      k++;
-      p *= rand();
-    }
-  }
-  return k;
-}
 
 /** Hourly counts with a daily cycle (peak at 15:00 UTC) and negative-binomial noise. */
 function simulate(options: { meanPerHour: number; cycle: number; dispersion: number; days: number; seed: number }): HourlyCount[] {
