@@ -42,12 +42,19 @@ async function readRecord(file: string): Promise<ServerRecord | null> {
 }
 
 async function responds(endpoint: string): Promise<boolean> {
+  // A timer that holds the process open (AbortSignal.timeout's does not): were the only thing left
+  // an answer that never comes, Node would end the command mid-way (exit code 13).
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), 2000);
   try {
     // Any HTTP answer means a server is there; dynalite answers a bare GET with 400.
-    await fetch(endpoint, { signal: AbortSignal.timeout(2000) });
+    const answer = await fetch(endpoint, { signal: controller.signal });
+    await answer.body?.cancel();
     return true;
   } catch {
     return false;
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -55,6 +62,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** How long a finishing owner keeps serving processes that joined it. */
 const JOINED_CLIENTS_GRACE_MS = 60_000;
+/** How long closing waits for the server's last connections once nobody is using it. */
+const CLOSE_WAIT_MS = 5_000;
 /** How long a process waits for another one that is starting the server. */
 const STARTUP_WAIT_MS = 60_000;
 
@@ -110,7 +119,11 @@ async function startServer(dataDir: string, recordFile: string, lockFile: string
     const deadline = Date.now() + JOINED_CLIENTS_GRACE_MS;
     while (Date.now() < deadline && (await openConnections(server)) > 0) await sleep(100);
     await rm(recordFile, { force: true });
-    await listening.close();
+    // Bounded, and by a timer that holds the process open: a connection the server is still taking
+    // in must not leave the command waiting on nothing (Node would end it with exit code 13).
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([listening.close(), new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)))]);
+    clearTimeout(timer);
     await rm(lockFile, { force: true });
   };
   return { endpoint, owner: true, close };
