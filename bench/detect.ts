@@ -11,60 +11,13 @@ import { defaultAlertSettings, type AlertSettings } from '../lambdas/config/aler
 import { backtest, detectSpike } from '../lambdas/core/detect.ts';
 import { parseSeriesCsv, parseSeriesTimestamp, type HourlyCount } from '../lambdas/core/series.ts';
 import { HOUR_MS, hourStart } from '../lambdas/core/time.ts';
+import { gamma, poisson, prng } from '../test/helpers/seeded.ts';
 import { referencePath } from './reference.ts';
 
 const DAY_HOURS = 24;
 const T0 = Date.UTC(2025, 2, 1);
 
 // ---- seeded simulation -------------------------------------------------------------------------
-
-/** mulberry32: small, fast, and the same sequence on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function normal(rand: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-}
-
-/** Marsaglia-Tsang Gamma(shape, 1). */
-function gamma(rand: () => number, shape: number): number {
-  if (shape < 1) return gamma(rand, shape + 1) * rand() ** (1 / shape);
-  const d = shape - 1 / 3;
-  const c = 1 / Math.sqrt(9 * d);
-  for (;;) {
-    let x: number;
-    let v: number;
-    do {
-      x = normal(rand);
-      v = 1 + c * x;
-    } while (v <= 0);
-    v = v ** 3;
-    const u = rand();
-    if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) return d * v;
-  }
-}
-
-function poisson(rand: () => number, mean: number): number {
-  let k = 0;
-  // Knuth's product method, in slices so exp(-mean) never underflows.
-  for (let left = mean; left > 0; left -= 500) {
-    const limit = Math.exp(-Math.min(left, 500));
-    let p = rand();
-    while (p > limit) {
-      k++;
-      p *= rand();
-    }
-  }
-  return k;
-}
 
 /** Negative binomial as a Gamma-Poisson mixture: variance = mean + dispersion·mean². */
 function negativeBinomial(rand: () => number, mean: number, dispersion: number): number {
