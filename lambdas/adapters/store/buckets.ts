@@ -224,11 +224,7 @@ export function buckets(table: TableClient): BucketStore {
       const unlisted = new Set(deltaList.map((d) => d.topic).filter((topic) => !listed.has(topic)));
       // Before the buckets, so a reader never finds counts of a topic the list does not name. A set
       // ADD is idempotent: a re-run changes nothing.
-      if (unlisted.size > 0) {
-        await send('topic list', () =>
-          client.send(new UpdateCommand({ TableName: tableName, Key: keys.storedTopics, UpdateExpression: 'ADD topics :topics', ExpressionAttributeValues: { ':topics': unlisted } })),
-        );
-      }
+      if (unlisted.size > 0) await addStoredTopics(table, unlisted);
       const current = new Map(read.map((item) => [`${String(item.pk)}|${String(item.sk)}`, item]));
       const applied = await mapConcurrent(deltaList, REQUEST_CONCURRENCY, (delta) => applyBucket(delta, current.get(`${delta.pk}|${delta.sk}`)));
       const bucketWrites = applied.filter(Boolean).length;
