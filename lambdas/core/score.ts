@@ -46,6 +46,14 @@ export interface ScoringRules {
   questions: boolean;
   /** "lol", "haha", … are the writer's reaction, like an emoticon: never negated or boosted. */
   laughter: boolean;
+  /** "not just", "not only", "not merely", "not simply" add rather than deny: they do not negate. */
+  notJust: boolean;
+  /** VADER's "never so/this": "never slept so well", "haven't been this sore" compare, they do not negate. */
+  neverSo: boolean;
+  /** "but also", "nothing but", "all but" do not contrast; "however" contrasts like "but". */
+  contrastWords: boolean;
+  /** Clause-initial "well", "yes", "yeah", "ok" and the "well" of "as well" are discourse markers, not opinions. */
+  discourseMarkers: boolean;
 }
 
 export const ALL_RULES: Readonly<ScoringRules> = Object.freeze({
@@ -63,6 +71,10 @@ export const ALL_RULES: Readonly<ScoringRules> = Object.freeze({
   sarcasm: true,
   questions: true,
   laughter: true,
+  notJust: true,
+  neverSo: true,
+  contrastWords: true,
+  discourseMarkers: true,
 });
 
 // The numbers below were chosen on bench/sentiment.ts, on all four of its data sets (tweets, movie
@@ -104,6 +116,31 @@ const NEGATORS = [
   'hadnt', 'mustnt', 'neednt',
 ];
 
+/** After "not" these make "not just good" mean "good and more": the "not" negates nothing. */
+const NOT_JUST = new Set(['just', 'only', 'merely', 'simply']);
+
+/**
+ * Negators that, two or more words before "so"/"this" + an opinion word, compare with every other
+ * time ("I have never slept so well", "haven't been this sore in a while"): VADER's "never so/this"
+ * rule, which keeps the word's own sign. Not "not": "it is not so easy" still negates.
+ */
+const NEVER_SO = new Set(['never', "haven't", 'havent', "hasn't", 'hasnt', "hadn't", 'hadnt']);
+
+/**
+ * "but" that does not turn the sentence: "not only funny but also moving", "nothing but a soap"
+ * (only), "all but lost" (almost). "however" turns it like "but".
+ */
+const NOT_CONTRAST_BEFORE = new Set(['nothing', 'all']);
+const NOT_CONTRAST_AFTER = new Set(['also']);
+
+/**
+ * Words that open a clause as a reply or a pause, not as an opinion: "Yeah, I know", "Ok, let's
+ * see", "Well, the mind sees what it wants". An exclamation ("Yes!") keeps its value, and so does
+ * "well" before a participle ("Well acted", "Well done").
+ */
+const DISCOURSE_MARKERS = new Set(['well', 'yes', 'yeah', 'yea', 'ok', 'okay']);
+const PARTICIPLE = /(?:ed|en|done|made|worth)$/;
+
 const INTENSIFIERS = [
   'very', 'so', 'really', 'extremely', 'absolutely', 'totally', 'completely', 'incredibly', 'utterly',
   'truly', 'highly', 'hugely', 'deeply', 'especially', 'particularly', 'entirely', 'thoroughly',
@@ -113,6 +150,8 @@ const INTENSIFIERS = [
   'amazingly', 'awfully', 'considerably', 'decidedly', 'fabulously', 'flipping', 'flippin', 'fricking',
   'frigging', 'fully', 'greatly', 'intensely', 'majorly', 'purely', 'quite', 'substantially', 'uber',
   'unusually',
+  // Degree adverbs of informal English that VADER's list lacks: "pretty bad", "real good", "damn good".
+  'pretty', 'real', 'damn', 'damned',
 ];
 
 /** Negate only when a sentiment word follows within reach; otherwise they keep their own valence. */
@@ -137,6 +176,13 @@ const DIMINISHERS = [
 const IDIOMS: Record<string, number> = {
   'the shit': 3, 'the bomb': 3, 'bad ass': 1.5, 'cut the mustard': 2, 'kiss of death': -1.5, 'hand to mouth': -2,
 };
+
+/**
+ * Negated verbs that mean the opposite of a denial: "I can't say enough good things", "can't stop
+ * smiling", "cannot help but love it". As phrases they carry no value of their own and their
+ * negator does not reach the words after them.
+ */
+const NEGATOR_IDIOMS = ["can't say enough", 'cannot say enough', "can't stop", 'cannot stop', "couldn't stop", "can't help", 'cannot help', "couldn't help"];
 
 /** Laughter: keeps its lexicon value (lol +2.25, haha +2.5) but, like an emoticon, is never negated or boosted. */
 const LAUGHTER = ['lol', 'lolol', 'lool', 'haha', 'hahaha', 'hehe', 'lmao', 'lmfao', 'rofl'];
@@ -205,6 +251,7 @@ function buildLexicon(withVader: boolean): Lexicon {
   if (withVader) for (const [key, valence] of Object.entries(vader.entries as Record<string, number>)) put(key, { valence: valence * VADER_SCALE });
   for (const [key, valence] of Object.entries(emoji as Record<string, number>)) put(key, { valence });
   for (const [key, valence] of Object.entries(IDIOMS)) put(key, { valence: valence * VADER_SCALE });
+  for (const phrase of NEGATOR_IDIOMS) put(phrase, {});
   for (const [key, valence] of Object.entries(campaign.entries as Record<string, number>)) put(key, { valence });
   for (const word of NEGATORS) put(word, { negates: 2 });
   for (const word of SOFT_NEGATORS) put(word, { negates: 1 });
@@ -262,8 +309,13 @@ function decodeEntities(text: string): string {
 const WORD = 1;
 /** An emoji, emoticon or campaign hashtag: a fixed valence, never negated or boosted. */
 const VALUE = 2;
-/** Clause punctuation or a line break: ends a negation's or a booster's reach; its value is 1 when it asks ("?"). */
+/**
+ * Clause punctuation or a line break: ends a negation's or a booster's reach. Its value is ASKS for
+ * "?", EXCLAIMS for "!" (and for "?!", which exclaims rather than asks), else 0.
+ */
 const STOP = 3;
+const ASKS = 1;
+const EXCLAIMS = 2;
 
 /** The label of a score: positive above POSITIVE_ABOVE, negative below NEGATIVE_BELOW, else neutral. */
 export function labelFor(score: number): SentimentLabel {
@@ -323,13 +375,15 @@ export function createScorer(rules: Readonly<ScoringRules> = ALL_RULES): (text: 
       } else if (word !== undefined) {
         pushWord(word);
       } else if (punct !== undefined) {
-        let asks = 0;
+        let clauseBangs = 0;
+        let asks = false;
         for (let k = 0; k < punct.length; k++) {
           const c = punct.charCodeAt(k);
-          if (c === 33) bangs++;
-          else if (c === 63) asks = 1;
+          if (c === 33) clauseBangs++;
+          else if (c === 63) asks = true;
         }
-        push(STOP, asks);
+        bangs += clauseBangs;
+        push(STOP, clauseBangs > 0 ? EXCLAIMS : asks ? ASKS : 0);
       } else if (symbol !== undefined) {
         const entry = lexicon.words.get(symbol);
         if (entry !== undefined) push(VALUE, entry.valence);
@@ -361,10 +415,32 @@ export function createScorer(rules: Readonly<ScoringRules> = ALL_RULES): (text: 
     return false;
   };
 
+  /** The index of the word that turns the sentence ("but"), or −1. */
+  const findContrast = (): number => {
+    if (!rules.contrastWords) return words.indexOf('but');
+    for (let k = 0; k < words.length; k++) {
+      if (kinds[k] !== WORD) continue;
+      const word = words[k];
+      if (word === 'however') return k;
+      if (word === 'but' && !NOT_CONTRAST_BEFORE.has(words[k - 1]!) && !NOT_CONTRAST_AFTER.has(words[k + 1]!)) return k;
+    }
+    return -1;
+  };
+
+  /** Clause-initial "well", "yes", … (not "Yes!", not "Well done"), and the "well" of "as well" (not "as well as"). */
+  const isDiscourseMarker = (i: number): boolean => {
+    const word = words[i]!;
+    if (!DISCOURSE_MARKERS.has(word)) return false;
+    if (word === 'well' && words[i - 1] === 'as' && kinds[i - 1] === WORD) return words[i + 1] !== 'as';
+    if (kinds[i - 1] === WORD) return false;
+    if (kinds[i + 1] === STOP && values[i + 1] === EXCLAIMS) return false;
+    return !(word === 'well' && kinds[i + 1] === WORD && PARTICIPLE.test(words[i + 1]!));
+  };
+
   return (raw: string): Sentiment => {
     const text = rules.entities && raw.includes('&') ? decodeEntities(raw) : raw;
     const bangs = tokenize(text);
-    const firstBut = rules.but ? words.indexOf('but') : -1;
+    const firstBut = rules.but ? findContrast() : -1;
 
     let sum = 0;
     // The current clause's sum, added to `sum` at its end: weighed less if it ends in "?".
@@ -372,11 +448,13 @@ export function createScorer(rules: Readonly<ScoringRules> = ALL_RULES): (text: 
     let ironic = 0;
     let tokens = 0;
     let negationLeft = 0;
+    let negator = '';
+    let negatorAt = -1;
     let boost = 0;
     for (let i = 0; i < kinds.length; i++) {
       const kind = kinds[i];
       if (kind === STOP) {
-        sum += rules.questions && values[i] === 1 ? clause * QUESTION_WEIGHT : clause;
+        sum += rules.questions && values[i] === ASKS ? clause * QUESTION_WEIGHT : clause;
         clause = 0;
         negationLeft = 0;
         boost = 0;
@@ -385,11 +463,14 @@ export function createScorer(rules: Readonly<ScoringRules> = ALL_RULES): (text: 
       tokens++;
       const weight = firstBut < 0 ? 1 : i < firstBut ? BEFORE_BUT : AFTER_BUT;
       if (kind === VALUE) {
-        clause += values[i]! * weight;
+        // An emoji or emoticon is the writer's mood: a question does not ask it ("boo hoo :( is anyone coming?").
+        if (rules.questions) sum += values[i]! * weight;
+        else clause += values[i]! * weight;
         continue;
       }
       const word = words[i]!;
-      if (word === 'but') {
+      // Any "but" (and "however") ends a negation's and a booster's reach, turning the sentence or not.
+      if (word === 'but' || (rules.contrastWords && word === 'however')) {
         negationLeft = 0;
         boost = 0;
         continue;
@@ -411,9 +492,12 @@ export function createScorer(rules: Readonly<ScoringRules> = ALL_RULES): (text: 
         rules.negation &&
         ((negates === 2 && !(word === 'least' && words[i - 1] === 'at')) ||
           (span === 1 && word.endsWith("n't")) ||
-          (negates === 1 && rules.noNegates && sentimentAhead(i)))
+          (negates === 1 && rules.noNegates && sentimentAhead(i))) &&
+        !(rules.notJust && word === 'not' && NOT_JUST.has(words[i + 1]!))
       ) {
         negationLeft = NEGATION_SCOPE;
+        negator = word;
+        negatorAt = i;
         boost = 0;
         continue;
       }
@@ -427,9 +511,11 @@ export function createScorer(rules: Readonly<ScoringRules> = ALL_RULES): (text: 
         }
       }
       let value = entry?.valence ?? 0;
+      if (value !== 0 && span === 1 && rules.discourseMarkers && isDiscourseMarker(i)) value = 0;
       if (value !== 0) {
         value *= Math.max(0, 1 + boost);
-        if (negationLeft > 0) value *= NEGATION_FACTOR;
+        const compares = rules.neverSo && negatorAt < i - 2 && NEVER_SO.has(negator) && (words[i - 1] === 'so' || words[i - 1] === 'this');
+        if (negationLeft > 0 && !compares) value *= NEGATION_FACTOR;
         clause += value * weight;
       }
       boost = 0;
