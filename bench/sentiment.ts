@@ -1,7 +1,7 @@
 // Sentiment scorer vs plain `sentiment` and VADER on VADER's four human-rated ground-truth sets
 // (Hutto & Gilbert 2014): tweets, movie-review snippets, Amazon product-review snippets and NYT
 // editorial snippets. 3-class accuracy, macro-F1, Pearson r against the human mean, throughput on
-// one thread, the label cut on every set (the shipped one marked), and what each rule of
+// one thread (per second of CPU time), the label cut on every set (the shipped one marked), and what each rule of
 // lambdas/core/score.ts adds on each set (the scorer with that rule switched off).
 //
 // The tweets are in ../shared/reference/sentiment. The other three sets come from the same
@@ -10,7 +10,6 @@
 // hutto_ICWSM_2014 folder; without them the bench says so and measures the tweets alone.
 
 import { readFileSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import Sentiment from 'sentiment';
 import { ALL_RULES, createScorer, labelFor, scoreText, type ScoringRules } from '../lambdas/core/score.ts';
 import type { SentimentLabel } from '../lambdas/core/types.ts';
@@ -109,15 +108,20 @@ function pearson(xs: number[], ys: number[]): number {
   return sxy / Math.sqrt(sxx * syy);
 }
 
-/** Median texts/s over a few full passes, after one warm-up pass for the JIT. */
-function throughput(texts: string[], score: (text: string) => unknown, passes = 7): number {
+/**
+ * Texts per second of this process's CPU time (user + system), the median of a few passes of
+ * several rounds each, after warm-up passes for the JIT. CPU time, not wall time: on a shared
+ * machine the wall clock counts the time other processes held the core.
+ */
+function throughput(texts: string[], score: (text: string) => unknown, passes = 7, rounds = 5): number {
   let sink = 0;
-  for (const text of texts) if (score(text) !== undefined) sink++;
+  for (let warm = 0; warm < 3; warm++) for (const text of texts) if (score(text) !== undefined) sink++;
   const rates: number[] = [];
   for (let pass = 0; pass < passes; pass++) {
-    const start = performance.now();
-    for (const text of texts) if (score(text) !== undefined) sink++;
-    rates.push(texts.length / ((performance.now() - start) / 1000));
+    const start = process.cpuUsage();
+    for (let round = 0; round < rounds; round++) for (const text of texts) if (score(text) !== undefined) sink++;
+    const used = process.cpuUsage(start);
+    rates.push((texts.length * rounds) / ((used.user + used.system) / 1e6));
   }
   if (sink === 0) throw new Error('scorer returned nothing');
   rates.sort((a, b) => a - b);
@@ -191,8 +195,12 @@ export async function main(): Promise<void> {
   const texts = tweets.rows.map((row) => row.text);
   const plainRate = throughput(texts, plain);
   const rate = throughput(texts, scoreText);
-  console.log(`\n  throughput on the ${tweets.name}, one thread: scoreText ${Math.round(rate).toLocaleString('en-US')} texts/s (plain sentiment ${Math.round(plainRate).toLocaleString('en-US')})`);
-  targets.push(`throughput ≥ ${THROUGHPUT_TARGET.toLocaleString('en-US')} texts/s: ${Math.round(rate).toLocaleString('en-US')} ${verdict(rate >= THROUGHPUT_TARGET)}`);
+  const perSecond = (x: number) => Math.round(x).toLocaleString('en-US');
+  console.log(
+    `\n  throughput on the ${tweets.name}, one thread, per second of CPU time: scoreText ${perSecond(rate)} texts/s ` +
+      `(target ≥ ${perSecond(THROUGHPUT_TARGET)}: ${verdict(rate >= THROUGHPUT_TARGET)}; plain sentiment ${perSecond(plainRate)})`,
+  );
+  targets.push(`throughput ≥ ${perSecond(THROUGHPUT_TARGET)} texts/s of CPU time: ${perSecond(rate)} ${verdict(rate >= THROUGHPUT_TARGET)}`);
 
   // The label cut: the same scores cut several ways, on every set (the shipped cut is chosen on all of them).
   const scores = sets.map((set) => set.rows.map((row) => scoreText(row.text).score));
@@ -211,7 +219,7 @@ export async function main(): Promise<void> {
   }
 
   console.log('\n  what each rule adds: accuracy of scoreText minus scoreText without it, in texts (and macro-F1)');
-  console.log(`  ${'rule'.padEnd(14)}${sets.map((s) => s.name.padStart(20)).join('')}`);
+  console.log(`  ${'rule'.padEnd(18)}${sets.map((s) => s.name.padStart(20)).join('')}`);
   for (const rule of Object.keys(ALL_RULES) as (keyof ScoringRules)[]) {
     const without = createScorer({ ...ALL_RULES, [rule]: false });
     const cells = sets.map((set) => {
@@ -220,7 +228,7 @@ export async function main(): Promise<void> {
       const gained = Math.round((full.accuracy - f.accuracy) * set.rows.length);
       return `${signed(gained, 0)} (${signed(full.macroF1 - f.macroF1, 3)})`.padStart(20);
     });
-    console.log(`  ${rule.padEnd(14)}${cells.join('')}`);
+    console.log(`  ${rule.padEnd(18)}${cells.join('')}`);
   }
 
   console.log('\n  targets:');
