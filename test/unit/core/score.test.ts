@@ -197,6 +197,13 @@ describe('scoreText', () => {
       expect(scoreText('Thursday!!!').score).toBe(0);
     });
 
+    it('reads "pretty" and "real" before an opinion word as degree adverbs', () => {
+      // annoying −1.7 → −2.125 × (1 + 0.3); as a word of its own "pretty" (+2.75) would cancel it out
+      expect(scoreText('The ads are pretty annoying').score).toBeCloseTo(-2.7625, 2);
+      expect(scoreText('The ads are pretty annoying').label).toBe('negative');
+      expect(scoreText('real good').score).toBeGreaterThan(scoreText('good').score);
+    });
+
     it('knows all of VADER\'s boosters and dampeners', () => {
       // good 2.375 × (1 + 0.3) = 3.0875 (rounded half up) and × (1 − 0.3) = 1.6625 (which floating point rounds either way)
       expect(scoreText('quite good').score).toBe(3.088);
@@ -240,6 +247,76 @@ describe('scoreText', () => {
       expect(scoreText('&lt;3 this show').label).toBe('positive');
       // "&amp;" is an ampersand, not a word "amp": two tokens, 4.75 / 2.
       expect(scoreText('good &amp; good').comparative).toBe(2.375);
+    });
+  });
+
+  describe('negators that do not deny', () => {
+    it('reads "not just" and "not only" as more, not as a denial', () => {
+      // good 2.375 counts in full; a plain "not" still negates
+      expect(scoreText('The show is not just good')).toMatchObject({ score: 2.375, label: 'positive' });
+      expect(scoreText('It was not only funny').label).toBe('positive');
+      expect(scoreText('It was not good').label).toBe('negative');
+    });
+
+    it('reads "never … so/this" as a comparison with every other time (VADER\'s never-so rule)', () => {
+      // well 1.1 → 1.375, × (1 + 0.3) for "so": not negated
+      expect(scoreText('I have never slept so well').score).toBeCloseTo(1.7875, 2);
+      expect(scoreText('I have never slept so well').label).toBe('positive');
+      // sore −1.5 → −1.875, in full
+      expect(scoreText("Haven't been this sore in a while.")).toMatchObject({ score: -1.875, label: 'negative' });
+      // "not so" and "never good" still deny
+      expect(scoreText('It is not so easy').label).toBe('negative');
+      expect(scoreText('It was never good').label).toBe('negative');
+    });
+
+    it('reads "can\'t say enough", "can\'t stop" and "can\'t help" as the opposite of a denial', () => {
+      expect(scoreText("I can't say enough good things about this show")).toMatchObject({ score: 2.375, label: 'positive' });
+      // smiling 2.0 → 2.5
+      expect(scoreText("I can't stop smiling")).toMatchObject({ score: 2.5, label: 'positive' });
+      expect(scoreText("I can't help loving this show").label).toBe('positive');
+    });
+  });
+
+  describe('contrast', () => {
+    it('turns the sentence at "however" as at "but"', () => {
+      // great 3.875 × 0.5 + bad −3.125 × 1.5: the complaint after "however" is the point
+      expect(scoreText('The screen is great; however, the battery is bad.')).toMatchObject({ score: -2.75, label: 'negative' });
+    });
+
+    it('does not turn it at "but also", "nothing but" or "all but"', () => {
+      // bad −3.125 + great 3.875, both in full (a contrastive "but" gives −1.5625 + 5.8125 = 4.25)
+      expect(scoreText('bad but also great').score).toBe(0.75);
+      expect(scoreText('bad but great').score).toBe(4.25);
+      // nice 1.8 → 2.25 in full, not halved before the "but" of "nothing but"
+      expect(scoreText('nice, nothing but fun').score).toBe(scoreText('nice').score + scoreText('fun').score);
+    });
+  });
+
+  describe('discourse markers', () => {
+    it('does not read a reply or a pause at the start of a clause as an opinion', () => {
+      expect(scoreText('Yeah, the finale airs tonight.')).toMatchObject({ score: 0, label: 'neutral' });
+      expect(scoreText('Ok, see you at eight')).toMatchObject({ score: 0, label: 'neutral' });
+      expect(scoreText('Well, the finale airs tonight')).toMatchObject({ score: 0, label: 'neutral' });
+      expect(scoreText('I watched the pilot as well')).toMatchObject({ score: 0, label: 'neutral' });
+    });
+
+    it('keeps them where they are opinions: exclaimed, before a participle, inside a clause', () => {
+      expect(scoreText('Yes! Season two!').label).toBe('positive');
+      expect(scoreText('Well acted and well written').label).toBe('positive');
+      expect(scoreText('The finale went well')).toMatchObject({ score: 1.375, label: 'positive' });
+    });
+  });
+
+  describe('punctuation', () => {
+    it('reads "?!" as an exclamation, not a question', () => {
+      // cancelled −3 in full, and one "!" −1; "Who cancelled this?" asks: −3 × 0.25
+      expect(scoreText('Who cancelled this?!').score).toBe(-4);
+      expect(scoreText('Who cancelled this?').score).toBe(-0.75);
+    });
+
+    it('does not weigh an emoticon down inside a question: it is the writer\'s mood', () => {
+      // :( −1.9 → −2.375, in full
+      expect(scoreText('Is it over already :( ?')).toMatchObject({ score: -2.375, label: 'negative' });
     });
   });
 
