@@ -54,6 +54,8 @@ export interface ScoringRules {
   contrastWords: boolean;
   /** Clause-initial "well", "yes", "yeah", "ok" and the "well" of "as well" are discourse markers, not opinions. */
   discourseMarkers: boolean;
+  /** "I wish I was there" longs for what is not: "wish" before a clause is not praise (unless exclaimed). */
+  wishes: boolean;
 }
 
 export const ALL_RULES: Readonly<ScoringRules> = Object.freeze({
@@ -75,6 +77,7 @@ export const ALL_RULES: Readonly<ScoringRules> = Object.freeze({
   neverSo: true,
   contrastWords: true,
   discourseMarkers: true,
+  wishes: true,
 });
 
 // The numbers below were chosen on bench/sentiment.ts, on all four of its data sets (tweets, movie
@@ -140,6 +143,13 @@ const NOT_CONTRAST_AFTER = new Set(['also']);
  */
 const DISCOURSE_MARKERS = new Set(['well', 'yes', 'yeah', 'yea', 'ok', 'okay']);
 const PARTICIPLE = /(?:ed|en|done|made|worth)$/;
+
+/**
+ * "wish" before one of these opens a wished-for clause ("I wish I was going", "wish it were a flip
+ * phone", "wish they will fix it"): longing for what is not, not praise. "wish you" is left alone
+ * ("wish you a happy birthday"), and so is an exclaimed wish ("wish I could be there!"), which is warm.
+ */
+const WISH_CLAUSE = new Set(['i', "i'd", "i'm", 'it', 'that', 'this', 'there', 'they', 'we', 'he', 'she', 'my', 'someone', 'people', 'everyone']);
 
 const INTENSIFIERS = [
   'very', 'so', 'really', 'extremely', 'absolutely', 'totally', 'completely', 'incredibly', 'utterly',
@@ -427,6 +437,16 @@ export function createScorer(rules: Readonly<ScoringRules> = ALL_RULES): (text: 
     return -1;
   };
 
+  /** Whether the clause of token i ends in "!". */
+  const exclaimed = (i: number): boolean => {
+    let k = i;
+    while (k < kinds.length && kinds[k] !== STOP) k++;
+    return values[k] === EXCLAIMS;
+  };
+
+  /** "wish" opening a wished-for clause, not exclaimed. */
+  const isLonging = (i: number): boolean => (words[i] === 'wish' || words[i] === 'wished') && WISH_CLAUSE.has(words[i + 1]!) && !exclaimed(i);
+
   /** Clause-initial "well", "yes", … (not "Yes!", not "Well done"), and the "well" of "as well" (not "as well as"). */
   const isDiscourseMarker = (i: number): boolean => {
     const word = words[i]!;
@@ -511,7 +531,7 @@ export function createScorer(rules: Readonly<ScoringRules> = ALL_RULES): (text: 
         }
       }
       let value = entry?.valence ?? 0;
-      if (value !== 0 && span === 1 && rules.discourseMarkers && isDiscourseMarker(i)) value = 0;
+      if (value !== 0 && span === 1 && ((rules.discourseMarkers && isDiscourseMarker(i)) || (rules.wishes && isLonging(i)))) value = 0;
       if (value !== 0) {
         value *= Math.max(0, 1 + boost);
         const compares = rules.neverSo && negatorAt < i - 2 && NEVER_SO.has(negator) && (words[i - 1] === 'so' || words[i - 1] === 'this');

@@ -307,6 +307,19 @@ describe('scoreText', () => {
     });
   });
 
+  describe('wishes', () => {
+    it('does not read longing for what is not as praise', () => {
+      expect(scoreText('I wish I was at the premiere')).toMatchObject({ score: 0, label: 'neutral' });
+      // wish it were … : nothing praises; "bad" would still count
+      expect(scoreText('wish it were on Netflix').label).toBe('neutral');
+    });
+
+    it('keeps a warm or exclaimed wish warm', () => {
+      expect(scoreText('wish I could be there!').label).toBe('positive');
+      expect(scoreText('I wish you a happy birthday').label).toBe('positive');
+    });
+  });
+
   describe('punctuation', () => {
     it('reads "?!" as an exclamation, not a question', () => {
       // cancelled −3 in full, and one "!" −1; "Who cancelled this?" asks: −3 × 0.25
