@@ -56,6 +56,8 @@ export interface ScoringRules {
   discourseMarkers: boolean;
   /** "I wish I was there" longs for what is not: "wish" before a clause is not praise (unless exclaimed). */
   wishes: boolean;
+  /** "looks like", "just like", "Like the first film, …" compare: that "like" is not liking. */
+  likeCompares: boolean;
 }
 
 export const ALL_RULES: Readonly<ScoringRules> = Object.freeze({
@@ -78,6 +80,7 @@ export const ALL_RULES: Readonly<ScoringRules> = Object.freeze({
   contrastWords: true,
   discourseMarkers: true,
   wishes: true,
+  likeCompares: true,
 });
 
 // The numbers below were chosen on bench/sentiment.ts, on all four of its data sets (tweets, movie
@@ -149,6 +152,15 @@ const PARTICIPLE = /(?:ed|en|done|made|worth)$/;
  * phone", "wish they will fix it"): longing for what is not, not praise. "wish you" is left alone
  * ("wish you a happy birthday"), and so is an exclaimed wish ("wish I could be there!"), which is warm.
  */
+/**
+ * Words after which "like" compares rather than likes ("looks like rain", "just like the pilot",
+ * "something like that"); so does "like" opening a clause ("Like the first season, it drags").
+ */
+const LIKE_COMPARES_AFTER = new Set([
+  'look', 'looks', 'looked', 'looking', 'seem', 'seems', 'seemed', 'feel', 'feels', 'felt', 'feeling', 'sound', 'sounds',
+  'sounded', 'just', 'more', 'less', 'much', 'something', 'anything', 'nothing', 'kinda', 'sorta',
+]);
+
 const WISH_CLAUSE = new Set(['i', "i'd", "i'm", 'it', 'that', 'this', 'there', 'they', 'we', 'he', 'she', 'my', 'someone', 'people', 'everyone']);
 
 const INTENSIFIERS = [
@@ -447,6 +459,9 @@ export function createScorer(rules: Readonly<ScoringRules> = ALL_RULES): (text: 
   /** "wish" opening a wished-for clause, not exclaimed. */
   const isLonging = (i: number): boolean => (words[i] === 'wish' || words[i] === 'wished') && WISH_CLAUSE.has(words[i + 1]!) && !exclaimed(i);
 
+  /** "like" as a preposition: after LIKE_COMPARES_AFTER or opening a clause. */
+  const likeCompares = (i: number): boolean => words[i] === 'like' && (kinds[i - 1] !== WORD || LIKE_COMPARES_AFTER.has(words[i - 1]!));
+
   /** Clause-initial "well", "yes", … (not "Yes!", not "Well done"), and the "well" of "as well" (not "as well as"). */
   const isDiscourseMarker = (i: number): boolean => {
     const word = words[i]!;
@@ -531,7 +546,13 @@ export function createScorer(rules: Readonly<ScoringRules> = ALL_RULES): (text: 
         }
       }
       let value = entry?.valence ?? 0;
-      if (value !== 0 && span === 1 && ((rules.discourseMarkers && isDiscourseMarker(i)) || (rules.wishes && isLonging(i)))) value = 0;
+      if (
+        value !== 0 &&
+        span === 1 &&
+        ((rules.discourseMarkers && isDiscourseMarker(i)) || (rules.wishes && isLonging(i)) || (rules.likeCompares && likeCompares(i)))
+      ) {
+        value = 0;
+      }
       if (value !== 0) {
         value *= Math.max(0, 1 + boost);
         const compares = rules.neverSo && negatorAt < i - 2 && NEVER_SO.has(negator) && (words[i - 1] === 'so' || words[i - 1] === 'this');

@@ -307,6 +307,19 @@ describe('scoreText', () => {
     });
   });
 
+  describe('"like" that compares', () => {
+    it('does not read the preposition "like" as liking', () => {
+      expect(scoreText('It looks like rain tonight')).toMatchObject({ score: 0, label: 'neutral' });
+      expect(scoreText('Just like the pilot, the finale airs at nine')).toMatchObject({ score: 0, label: 'neutral' });
+      expect(scoreText('Like the first season, it was filmed in Vancouver')).toMatchObject({ score: 0, label: 'neutral' });
+    });
+
+    it('still reads the verb as liking', () => {
+      expect(scoreText('I like the new season').label).toBe('positive');
+      expect(scoreText('We would like a fourth season').label).toBe('positive');
+    });
+  });
+
   describe('wishes', () => {
     it('does not read longing for what is not as praise', () => {
       expect(scoreText('I wish I was at the premiere')).toMatchObject({ score: 0, label: 'neutral' });
