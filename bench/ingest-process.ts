@@ -1,20 +1,30 @@
 // Ingest as a user runs it: `fanpulse poll --once` in its own process (start, embedded store on
 // disk, fetch, parse, store, detect, exit) over local feeds, against the store's floor: the very
 // post items that poll stored, read back and written with BatchWriteItem (25 a time) to a fresh
-// embedded store on disk. One run, side by side.
+// embedded store on disk, by the project's document client, in a process of its own
+// (bench/floor-writer.ts). Alternating runs, medians, in one run of the bench.
+//
+// The floor is reported two ways. The target is against the writes alone (the store started and
+// its table made before the clock starts), as the issue states it: everything poll does besides
+// those writes, its own start and the store's start included, counts against it. The floor's whole
+// process (node, the SDK and dynalite loaded, the store opened, the writes, the exit) is printed
+// beside it, so a reader sees how much of the gap is a process start any command pays.
 
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { build } from 'esbuild';
 import { createDocumentClient } from '../lambdas/adapters/dynamo-client.ts';
-import { createDynamoStore } from '../lambdas/adapters/dynamo-store.ts';
 import { startDynalite } from '../lambdas/adapters/local-dynamo.ts';
 import { LOCAL_TABLE } from '../lambdas/cli/store-connection.ts';
 import { startTestServer } from '../test/helpers/http-server.ts';
-import { builtCli, timeProcess } from './process-runs.ts';
+import { encodeItems, type FloorTimes } from './floor-writer.ts';
+import { builtCli, median, timeProcess, type ProcessRun } from './process-runs.ts';
 
 const TARGET_RATIO = 1.3;
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const FLOOR_WRITER = join(process.cwd(), 'dist', 'bench', 'floor-writer.mjs');
 
 /** Every item of the table whose partition key starts with `prefix`. */
 async function scanItems(endpoint: string, prefix: string): Promise<Record<string, unknown>[]> {
@@ -33,30 +43,31 @@ async function scanItems(endpoint: string, prefix: string): Promise<Record<strin
   return items;
 }
 
-/** Milliseconds to write `items` with BatchWriteItem to a fresh table of an embedded store on disk under `dir`. */
-async function floorMs(dir: string, items: Record<string, unknown>[]): Promise<number> {
-  const dynalite = await startDynalite(join(dir, 'db'));
-  const client = createDocumentClient({ endpoint: dynalite.endpoint });
-  try {
-    await createDynamoStore({ client, tableName: LOCAL_TABLE }).ensureReady();
-    const start = performance.now();
-    for (let i = 0; i < items.length; i += 25) {
-      let pending: Record<string, unknown>[] = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-      while (pending.length) {
-        const answer = await client.send(new BatchWriteCommand({ RequestItems: { [LOCAL_TABLE]: pending as never } }));
-        pending = (answer.UnprocessedItems?.[LOCAL_TABLE] ?? []) as Record<string, unknown>[];
-      }
-    }
-    return performance.now() - start;
-  } finally {
-    client.destroy();
-    await dynalite.close();
-  }
+/** The floor's process as plain JavaScript, as the CLI is built: no TypeScript compiled at its start. */
+async function buildFloorWriter(): Promise<void> {
+  await build({
+    entryPoints: [join(process.cwd(), 'bench', 'floor-writer.ts')],
+    outfile: FLOOR_WRITER,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20.19',
+    packages: 'external',
+    logLevel: 'warning',
+  });
 }
+
+const fmt = (run: { ms: number; cpuMs: number | null }) => `${run.ms.toFixed(0)} ms${run.cpuMs === null ? '' : ` (CPU ${run.cpuMs.toFixed(0)} ms)`}`;
+const ratio = (a: number | null, b: number | null) => (a === null || b === null ? '–' : `${(a / b).toFixed(2)}×`);
+const medianOf = (runs: readonly { ms: number; cpuMs: number | null }[]) => ({
+  ms: median(runs.map((r) => r.ms)),
+  cpuMs: runs.some((r) => r.cpuMs === null) ? null : median(runs.map((r) => r.cpuMs!)),
+});
 
 /** `bodies` are the feeds' documents; `topics` the config's topics; `now` the pass's clock. */
 export async function measureProcessIngest(bodies: readonly string[], topics: unknown[], now: Date): Promise<void> {
   const cli = await builtCli();
+  await buildFloorWriter();
   const dir = await mkdtemp(join(tmpdir(), 'fanpulse-ingest-process-'));
   const feeds = await startTestServer();
   bodies.forEach((body, f) => feeds.route(`/feed-${f}.xml`, (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(body)));
@@ -70,20 +81,41 @@ export async function measureProcessIngest(bodies: readonly string[], topics: un
         poll: { maxBytes: 50_000_000, timeoutMs: 60_000, perHostConcurrency: 8 },
       }),
     );
-    const dataDir = join(dir, 'poll');
     const env = { ...process.env, DYNAMODB_ENDPOINT: undefined, FANPULSE_TABLE: undefined };
-    const poll = await timeProcess(process.execPath, [cli, 'poll', '--once', '--config', config, '--data-dir', dataDir, '--now', now.toISOString()], { cwd: dir, env });
-    if (poll.status !== 0) throw new Error(`poll --once exited with ${poll.status}: ${poll.stderr}`);
+    const load = loadavg()[0]!;
+    const polls: ProcessRun[] = [];
+    const floors: { whole: ProcessRun; times: FloorTimes }[] = [];
+    let posts = 0;
+    for (let run = 0; run < RUNS; run++) {
+      const dataDir = join(dir, `poll-${run}`);
+      const poll = await timeProcess(process.execPath, [cli, 'poll', '--once', '--config', config, '--data-dir', dataDir, '--now', now.toISOString()], { cwd: dir, env });
+      if (poll.status !== 0) throw new Error(`poll --once exited with ${poll.status}: ${poll.stderr}`);
+      polls.push(poll);
 
-    const stored = await startDynalite(join(dataDir, 'db'));
-    const posts = await scanItems(stored.endpoint, 'POST#').finally(() => stored.close());
-    const floor = await floorMs(join(dir, 'floor'), posts);
+      // The floor writes exactly what this poll stored.
+      const stored = await startDynalite(join(dataDir, 'db'));
+      const items = await scanItems(stored.endpoint, 'POST#').finally(() => stored.close());
+      posts = items.length;
+      const itemsFile = join(dir, `items-${run}.json`);
+      const timesFile = join(dir, `floor-${run}.json`);
+      await writeFile(itemsFile, encodeItems(items));
+      const whole = await timeProcess(process.execPath, [FLOOR_WRITER, itemsFile, join(dir, `floor-${run}`), timesFile], { cwd: dir, env });
+      if (whole.status !== 0) throw new Error(`the floor's process exited with ${whole.status}: ${whole.stderr}`);
+      floors.push({ whole, times: JSON.parse(await readFile(timesFile, 'utf8')) as FloorTimes });
+    }
 
-    const ratio = poll.wallMs / floor;
-    console.log(`\n  whole process, as a user runs it (node ${cli.replace(`${process.cwd()}/`, '')} poll --once), ${posts.length} posts stored:`);
-    console.log(`  BatchWriteItem floor (those ${posts.length} post items, embedded store on disk): ${floor.toFixed(0)} ms`);
-    console.log(`  fanpulse poll --once, whole process:  ${poll.wallMs.toFixed(0)} ms${poll.cpuMs === null ? '' : ` (CPU ${poll.cpuMs.toFixed(0)} ms)`}`);
-    console.log(`  poll --once / floor:                  ${ratio.toFixed(2)}×  (target ≤ ${TARGET_RATIO}×: ${ratio <= TARGET_RATIO ? 'met' : 'NOT met'})`);
+    const poll = medianOf(polls.map((p) => ({ ms: p.wallMs, cpuMs: p.cpuMs })));
+    const writes = medianOf(floors.map((f) => ({ ms: f.times.writeMs, cpuMs: f.times.writeCpuMs })));
+    const whole = medianOf(floors.map((f) => ({ ms: f.whole.wallMs, cpuMs: f.whole.cpuMs })));
+    const met = poll.ms / writes.ms <= TARGET_RATIO;
+    console.log(`\n  whole process, as a user runs it (node ${cli.replace(`${process.cwd()}/`, '')} poll --once), ${posts} posts stored;`);
+    console.log(`  medians of ${RUNS} alternating runs, load average ${load.toFixed(2)} at the start (wall times are noisy on a shared machine, CPU less so):`);
+    console.log(`  store floor, BatchWriteItem of those ${posts} post items on the embedded store on disk:`);
+    console.log(`    the writes alone (store open, table made):       ${fmt(writes)}`);
+    console.log(`    its whole process (start, open, write, exit):    ${fmt(whole)}`);
+    console.log(`  fanpulse poll --once, whole process:               ${fmt(poll)}`);
+    console.log(`  poll --once / the writes alone:                    ${ratio(poll.ms, writes.ms)} wall, ${ratio(poll.cpuMs, writes.cpuMs)} CPU  (target ≤ ${TARGET_RATIO}× wall: ${met ? 'met' : 'NOT met'})`);
+    console.log(`  poll --once / the floor's whole process:           ${ratio(poll.ms, whole.ms)} wall, ${ratio(poll.cpuMs, whole.cpuMs)} CPU`);
   } finally {
     await feeds.close();
     await rm(dir, { recursive: true, force: true });

@@ -62,6 +62,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** How long a finishing owner keeps serving processes that joined it. */
 const JOINED_CLIENTS_GRACE_MS = 60_000;
+/**
+ * How often a closing owner looks whether its server's connections are gone. Short: our own client's
+ * sockets close a moment after it is destroyed, and every command that opened the store waits here.
+ */
+const CONNECTIONS_POLL_MS = 10;
 /** How long closing waits for the server's last connections once nobody is using it. */
 const CLOSE_WAIT_MS = 5_000;
 /** How long a process waits for another one that is starting the server. */
@@ -117,7 +122,7 @@ async function startServer(dataDir: string, recordFile: string, lockFile: string
     // Other fanpulse processes may have joined this server (`trends` while we poll): keep serving,
     // and keep announcing it, until their connections are gone (idle ones close after a few seconds).
     const deadline = Date.now() + JOINED_CLIENTS_GRACE_MS;
-    while (Date.now() < deadline && (await openConnections(server)) > 0) await sleep(100);
+    while (Date.now() < deadline && (await openConnections(server)) > 0) await sleep(CONNECTIONS_POLL_MS);
     await rm(recordFile, { force: true });
     // Bounded, and by a timer that holds the process open: a connection the server is still taking
     // in must not leave the command waiting on nothing (Node would end it with exit code 13).
