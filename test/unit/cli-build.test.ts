@@ -14,7 +14,17 @@ import { buildCli, CLI_FILE } from '../../bin/build-cli.ts';
 const ROOT = join(import.meta.dirname, '..', '..');
 const run = promisify(execFile);
 
-/** The npm packages (not node: built-ins) loaded before the module in `source` runs: static imports only. */
+/** The package a node_modules path or a bare import belongs to ("@aws-sdk/client-dynamodb", "zod"). */
+function packageOf(path: string): string {
+  const at = path.lastIndexOf('node_modules/');
+  const name = at === -1 ? path : path.slice(at + 'node_modules/'.length);
+  return name.startsWith('@') ? name.split('/').slice(0, 2).join('/') : name.split('/')[0]!;
+}
+
+/**
+ * The npm packages (not node: built-ins) loaded before the module in `source` runs, static imports
+ * only: those imported from node_modules and those compiled into the chunks it loads.
+ */
 function packagesLoadedWith(metafile: Metafile, source: string): string[] {
   const start = Object.keys(metafile.outputs).find((output) => source in metafile.outputs[output]!.inputs);
   expect(start, `an output holding ${source}`).toBeDefined();
@@ -25,10 +35,11 @@ function packagesLoadedWith(metafile: Metafile, source: string): string[] {
     const output = pending.pop()!;
     if (seen.has(output)) continue;
     seen.add(output);
+    for (const input of Object.keys(metafile.outputs[output]!.inputs)) if (input.includes('node_modules/')) packages.add(packageOf(input));
     for (const imported of metafile.outputs[output]!.imports) {
       if (imported.kind !== 'import-statement') continue;
       if (!imported.external) pending.push(imported.path);
-      else if (!imported.path.startsWith('node:')) packages.add(imported.path.startsWith('@') ? imported.path.split('/').slice(0, 2).join('/') : imported.path.split('/')[0]!);
+      else if (!imported.path.startsWith('node:')) packages.add(packageOf(imported.path));
     }
   }
   return [...packages].sort();
