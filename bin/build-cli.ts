@@ -3,8 +3,9 @@
 // starts plain JavaScript instead of transpiling TypeScript through tsx on every start.
 //
 // Each command stays its own chunk (code splitting keeps the dynamic imports of bin/fanpulse.ts),
-// so `--help` and `inspect` never load the store's code. npm packages stay outside the bundle and
-// load from node_modules as before: dynalite's LevelDB is a native addon that cannot be bundled.
+// so `--help` and `inspect` never load the store's code. The pure-JavaScript packages every command
+// starts with are compiled in (BUNDLED below); the rest load from node_modules as before: dynalite's
+// LevelDB is a native addon that cannot be bundled, and the AWS SDK loads only with the store.
 //
 // dist/cli/ is two folders below the package root, as lambdas/cli/ and lambdas/http/ are: the
 // modules that find the shipped config, the demo and the page from `import.meta.url` ('..', '..')
@@ -28,7 +29,7 @@ export const CLI_FILE = join(CLI_DIR, 'fanpulse.mjs');
  */
 const BUNDLED = new Set(['commander', 'zod', 'feedsmith', 'html-to-text', 'sentiment']);
 
-/** Every other package stays external and loads from node_modules as before (dynalite is a native addon; the AWS SDK loads only with the store). */
+/** Every other package of package.json stays external, a new dependency too until it is added above. */
 function externalPackages(): string[] {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<'dependencies' | 'devDependencies', Record<string, string>>;
   return Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter((name) => !BUNDLED.has(name));
