@@ -3,7 +3,7 @@
 // the cause: which npm packages a command's module graph imports before it runs.
 
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
@@ -70,6 +70,22 @@ describe('the built CLI', () => {
     const loaded = packagesLoadedWith(metafile, 'lambdas/cli/commands/inspect.ts');
     expect(loaded).toContain('feedsmith');
     expect(loaded.filter((name) => name.startsWith('@aws-sdk') || name === 'dynalite' || name === 'marked')).toEqual([]);
+  });
+
+  it("carries zod's English messages only, and a config error still reads in them", async () => {
+    const locales = Object.values(metafile.outputs)
+      .flatMap((output) => Object.keys(output.inputs))
+      .filter((input) => input.includes('zod/v4/locales/'))
+      .map((input) => input.slice(input.lastIndexOf('/') + 1));
+    expect(locales.sort()).toEqual(['en.js', 'index.js']);
+
+    const config = JSON.parse(await readFile(join(ROOT, 'fanpulse.config.json'), 'utf8')) as { topics: { keywords: unknown[] }[] };
+    config.topics[0]!.keywords = [42];
+    const file = join(dir, 'bad-config.json');
+    await writeFile(file, JSON.stringify(config));
+    const failed = await run(process.execPath, [CLI_FILE, 'inspect', join(ROOT, 'package.json'), '--config', file]).catch((error: { code: number; stderr: string }) => error);
+    expect(failed).toMatchObject({ code: 2 });
+    expect((failed as { stderr: string }).stderr).toContain('topics[0].keywords[0]: Invalid input: expected string, received number');
   });
 
   it('loads the store for the commands that read it', () => {
