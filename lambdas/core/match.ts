@@ -5,65 +5,99 @@
 import type { Topic } from '../config/schema.ts';
 import type { TopicMatch } from './types.ts';
 
-/** A word of the text; `tag` is set when it was written as a hashtag ("#SaveBosch"). */
-interface Token {
-  word: string;
-  tag: string | null;
+/** A text's words, NFKC-normalised and lower-cased; `tagged[i]` when word i was written as a hashtag ("#SaveBosch"). */
+export interface Tokens {
+  words: string[];
+  tagged: boolean[];
 }
 
-// Letters and digits (any script), optionally introduced by "#". Everything else separates.
-const TOKEN = /(#?)([\p{L}\p{N}]+)/gu;
+// Letters and digits (any script) make words, optionally introduced by "#"; everything else separates.
+const WORD_CHAR = /^[\p{L}\p{N}]$/u;
 
-export function tokenize(text: string): Token[] {
-  const tokens: Token[] = [];
-  for (const [, hash, word] of text.normalize('NFKC').toLowerCase().matchAll(TOKEN)) {
-    tokens.push({ word: word!, tag: hash ? `#${word}` : null });
+function isWordCodePoint(code: number): boolean {
+  if (code < 0x80) return (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a);
+  return WORD_CHAR.test(String.fromCodePoint(code));
+}
+
+/**
+ * The words of `text`. A scan by character class rather than a regex match per word: every post is
+ * tokenised once per pass, and per-word match objects were most of the matcher's cost.
+ */
+export function tokenize(text: string): Tokens {
+  const normal = text.normalize('NFKC').toLowerCase();
+  const words: string[] = [];
+  const tagged: boolean[] = [];
+  let start = -1;
+  for (let i = 0; i < normal.length; ) {
+    const code = normal.codePointAt(i)!;
+    if (isWordCodePoint(code)) {
+      if (start === -1) start = i;
+    } else if (start !== -1) {
+      words.push(normal.slice(start, i));
+      tagged.push(normal.charCodeAt(start - 1) === 0x23);
+      start = -1;
+    }
+    i += code > 0xffff ? 2 : 1;
   }
-  return tokens;
+  if (start !== -1) {
+    words.push(normal.slice(start));
+    tagged.push(normal.charCodeAt(start - 1) === 0x23);
+  }
+  return { words, tagged };
 }
 
-/** A keyword as a sequence of token tests. */
-type Phrase = { value: string; hashtag: boolean }[];
+/** A keyword as a sequence of word tests; a hashtag part only matches that hashtag. */
+type Phrase = { word: string; hashtag: boolean }[];
 
 function compilePhrase(keyword: string): Phrase {
-  return tokenize(keyword).map((token) =>
-    token.tag ? { value: token.tag, hashtag: true } : { value: token.word, hashtag: false },
-  );
+  const { words, tagged } = tokenize(keyword);
+  return words.map((word, i) => ({ word, hashtag: tagged[i]! }));
 }
 
-function phraseAt(tokens: Token[], start: number, phrase: Phrase): boolean {
-  return phrase.every((part, offset) => {
-    const token = tokens[start + offset];
-    if (!token) return false;
+function phraseAt(tokens: Tokens, start: number, phrase: Phrase): boolean {
+  if (start + phrase.length > tokens.words.length) return false;
+  for (let offset = 0; offset < phrase.length; offset++) {
+    const part = phrase[offset]!;
     // A plain word also matches the word inside a hashtag ("bosch" matches "#Bosch"),
     // but a hashtag keyword only matches that hashtag.
-    return part.hashtag ? token.tag === part.value : token.word === part.value;
-  });
+    if (tokens.words[start + offset] !== part.word || (part.hashtag && !tokens.tagged[start + offset])) return false;
+  }
+  return true;
 }
 
-/** A topic's keywords of one kind, indexed by their first token: a text is scanned once, not once per keyword. */
-type PhraseIndex = Map<string, Phrase[]>;
+/**
+ * A topic's keywords of one kind, indexed by their first word (plain and hashtag keywords apart):
+ * a text is scanned once, not once per keyword.
+ */
+interface PhraseIndex {
+  plain: Map<string, Phrase[]>;
+  hashtag: Map<string, Phrase[]>;
+}
 
 function indexPhrases(phrases: Phrase[]): PhraseIndex {
-  const index: PhraseIndex = new Map();
+  const index: PhraseIndex = { plain: new Map(), hashtag: new Map() };
   for (const phrase of phrases) {
     // A keyword with no words in it (only punctuation) matches nothing.
     if (phrase.length === 0) continue;
-    const first = phrase[0]!.value;
-    index.set(first, [...(index.get(first) ?? []), phrase]);
+    const byFirst = phrase[0]!.hashtag ? index.hashtag : index.plain;
+    const first = phrase[0]!.word;
+    byFirst.set(first, [...(byFirst.get(first) ?? []), phrase]);
   }
   return index;
 }
 
-function containsAny(tokens: Token[], index: PhraseIndex): boolean {
-  if (index.size === 0) return false;
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i]!;
-    // Hashtag keys start with "#" and word keys never do, so each lookup finds only its own kind.
-    for (const key of token.tag ? [token.word, token.tag] : [token.word]) {
-      const candidates = index.get(key);
-      if (candidates?.some((phrase) => phraseAt(tokens, i, phrase))) return true;
-    }
+function anyAt(tokens: Tokens, start: number, candidates: Phrase[] | undefined): boolean {
+  if (candidates === undefined) return false;
+  for (const phrase of candidates) if (phraseAt(tokens, start, phrase)) return true;
+  return false;
+}
+
+function containsAny(tokens: Tokens, index: PhraseIndex): boolean {
+  if (index.plain.size === 0 && index.hashtag.size === 0) return false;
+  for (let i = 0; i < tokens.words.length; i++) {
+    const word = tokens.words[i]!;
+    if (anyAt(tokens, i, index.plain.get(word))) return true;
+    if (tokens.tagged[i] && anyAt(tokens, i, index.hashtag.get(word))) return true;
   }
   return false;
 }

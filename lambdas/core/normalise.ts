@@ -58,8 +58,13 @@ export function htmlToPlainText(html: string): string {
   return collapseWhitespace(plainHtmlText(html) ?? parsedHtmlToText(html));
 }
 
+// Only the runs that are not already one plain space: most of a text's whitespace is single spaces
+// between words, and replacing each with itself cost as much as reading the HTML.
+const WHITESPACE_TO_COLLAPSE = /\s{2,}|[^\S ]/g;
+
+/** Every run of whitespace as one space, none at either end. */
 export function collapseWhitespace(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  return text.replace(WHITESPACE_TO_COLLAPSE, ' ').trim();
 }
 
 /**

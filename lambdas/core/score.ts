@@ -246,16 +246,23 @@ interface Lexicon {
   phrases: Map<string, Phrase[]>;
 }
 
+const SEPARATOR = /[\s-]/;
+
 function buildLexicon(withVader: boolean): Lexicon {
   const words = new Map<string, Entry>();
   const phrases = new Map<string, Phrase[]>();
   // Later layers change an entry field by field, so "super" keeps AFINN's +3 and gains a boost.
   const put = (key: string, change: Partial<Entry>): void => {
-    const parts = key.toLowerCase().split(/[\s-]+/).filter(Boolean);
+    const lower = key.toLowerCase();
+    // Almost every key is one word: split (a regex per key) only the few that are not.
+    const parts = SEPARATOR.test(lower) ? lower.split(/[\s-]+/).filter(Boolean) : lower ? [lower] : [];
     const first = parts[0];
     if (first === undefined) return;
     if (parts.length === 1) {
-      words.set(first, { valence: 0, boost: 0, negates: 0, sarcastic: false, laughter: false, ...words.get(first), ...change });
+      // Entries are this map's own: changed in place rather than copied once per layer (~11,000 keys at every start).
+      const entry = words.get(first);
+      if (entry) Object.assign(entry, change);
+      else words.set(first, { valence: 0, boost: 0, negates: 0, sarcastic: false, laughter: false, ...change });
       return;
     }
     const list = phrases.get(first) ?? [];
@@ -289,7 +296,18 @@ function scoreOfPhrase(phrase: string, words: Map<string, Entry>): number {
   return phrase.split(' ').reduce((sum, word) => sum + (words.get(word)?.valence ?? 0), 0);
 }
 
-const LEXICONS = { withVader: buildLexicon(true), afinnOnly: buildLexicon(false) };
+// Each built on first use: the one without VADER's words serves only bench/sentiment.ts, and a
+// start of the CLI should not pay for it.
+const lexicons = new Map<boolean, Lexicon>();
+
+function lexiconFor(withVader: boolean): Lexicon {
+  let lexicon = lexicons.get(withVader);
+  if (lexicon === undefined) {
+    lexicon = buildLexicon(withVader);
+    lexicons.set(withVader, lexicon);
+  }
+  return lexicon;
+}
 const HASHTAG_PREFIXES = Object.entries(campaign.hashtagPrefixes as Record<string, number>);
 
 function escapeRegExp(text: string): string {
@@ -348,7 +366,7 @@ export function labelFor(score: number): SentimentLabel {
 
 /** A scorer with some rules switched off (for measuring them); scoreText has them all on. */
 export function createScorer(rules: Readonly<ScoringRules> = ALL_RULES): (text: string) => Sentiment {
-  const lexicon = rules.vaderLexicon ? LEXICONS.withVader : LEXICONS.afinnOnly;
+  const lexicon = lexiconFor(rules.vaderLexicon);
   // Scratch arrays reused across calls (scoring is synchronous): one text allocates little.
   const kinds: number[] = [];
   const words: string[] = [];

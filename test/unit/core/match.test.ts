@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileTopics, matchableText, tokenize } from '../../../lambdas/core/match.ts';
 
@@ -82,9 +83,39 @@ describe('matchableText', () => {
 
 describe('tokenize', () => {
   it('keeps hashtags as their own tokens', () => {
-    expect(tokenize('#A b!')).toEqual([
-      { word: 'a', tag: '#a' },
-      { word: 'b', tag: null },
-    ]);
+    expect(tokenize('#A b!')).toEqual({ words: ['a', 'b'], tagged: [true, false] });
+  });
+
+  it('reads letters and digits of any script as words, astral ones too, and nothing else (NFKC makes ½ 1⁄2)', () => {
+    expect(tokenize('Ünïcode—café’s 2nd ##tag a#b 𠀀x 😀 ½')).toEqual({
+      words: ['ünïcode', 'café', 's', '2nd', 'tag', 'a', 'b', '𠀀x', '1', '2'],
+      tagged: [false, false, false, false, true, false, true, false, false, false],
+    });
+  });
+
+  // The rule as one regular expression (DESIGN.md's words): the scan must always agree with it.
+  const byRegex = (text: string) => {
+    const words: string[] = [];
+    const tagged: boolean[] = [];
+    for (const [, hash, word] of text.normalize('NFKC').toLowerCase().matchAll(/(#?)([\p{L}\p{N}]+)/gu)) {
+      words.push(word!);
+      tagged.push(hash === '#');
+    }
+    return { words, tagged };
+  };
+
+  it('always finds the words the rule defines, on any text', () => {
+    const piece = fc.oneof(
+      fc.string({ unit: 'grapheme' }),
+      fc.string({ unit: 'binary' }),
+      fc.constantFrom('#', '##', ' ', '’', '—', 'İ', 'ß', 'ﬁ', '①', '𠀀', '😀', '\ud800', 'Ⅻ', '½'),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
+        const text = pieces.join('');
+        expect(tokenize(text)).toEqual(byRegex(text));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

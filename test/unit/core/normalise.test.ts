@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { absoluteHttpUrl, canonicalLink } from '../../../lambdas/core/canonical-link.ts';
 import { parseFeedDate, parseRfc822, parseW3cDtf } from '../../../lambdas/core/dates.ts';
 import { NotAFeedError } from '../../../lambdas/core/errors.ts';
 import {
+  collapseWhitespace,
   dedupKeyFor,
   htmlToPlainText,
   itemBaseUrl,
@@ -54,6 +56,20 @@ describe('htmlToPlainText', () => {
 
   it('leaves text that only looks like markup alone', () => {
     expect(htmlToPlainText('I <3 this show & a < b')).toBe('I <3 this show & a < b');
+  });
+});
+
+describe('collapseWhitespace', () => {
+  it('always makes every run of whitespace one space and trims the ends, on any text', () => {
+    const piece = fc.oneof(fc.string({ unit: 'grapheme' }), fc.constantFrom(' ', '  ', '\n', '\t', ' \n ', '\u00a0', '\u2028', '\u3000', '\ufeff', 'a', 'b c'));
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
+        const text = pieces.join('');
+        // The rule in its plainest form, against which the faster expression is held.
+        expect(collapseWhitespace(text)).toBe(text.replace(/\s+/g, ' ').trim());
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
