@@ -2,7 +2,7 @@
 // and per source however many posts, writers, re-runs and crashes, over dynalite through the AWS SDK.
 // Small node sizes grow deep trees from a few hundred posts; one test runs 100,000 posts at the real size.
 
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../lambdas/config/load.ts';
@@ -74,13 +74,23 @@ async function expectExact(store: Store, posts: readonly ScoredPost[], sources: 
   const want = expected(posts);
   const got = await counted(store, sources);
   for (const scope of [null, ...sources]) {
-    expect(got.get(scope), `${scope ?? 'topic-wide'} ${what}`).toEqual([{ bucketStart: HOT, ...want.get(scope)! }]);
+    const counts = want.get(scope);
+    expect(got.get(scope), `${scope ?? 'topic-wide'} ${what}`).toEqual(counts ? [{ bucketStart: HOT, ...counts }] : []);
   }
 }
 
+/** The topic's bucket items as stored (every page). */
 async function trendItems(tableName: string) {
-  const items = (await dynamo.client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true }))).Items ?? [];
-  return items.filter((item) => String(item.pk).startsWith('TREND#'));
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo.client.send(
+      new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'TREND#show' }, ConsistentRead: true, ExclusiveStartKey: start }),
+    );
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
 }
 
 /** Splits `posts` into `parts` interleaved batches, as parallel workers would get them. */
@@ -142,7 +152,7 @@ describe('bucket nodes: a topic-hour past one item', () => {
     const { store: counting } = await dynamo.newStore({ tableName: countingTable, client: counter.client, bucketNodeBytes: nodeBytes });
     await counting.ingest(posts, opts);
     const totalCalls = counter.calls();
-    expect((await trendItems(countingTable)).length).toBeGreaterThan(3);
+    expect((await trendItems(countingTable)).length).toBeGreaterThan(2);
     expect(totalCalls).toBeLessThan(40);
 
     for (let crashAfter = 1; crashAfter <= totalCalls; crashAfter++) {
