@@ -81,7 +81,7 @@ export function buckets(table: TableClient, { nodeBytes = NODE_BYTES }: BucketOp
    * open node's share under its version; a node that fills is closed in that same write and its
    * leftovers go one level down. A lost race re-reads that node and routes again.
    */
-  async function applyHour(delta: BucketDelta, root: Item | null, nodeBytes: number): Promise<boolean> {
+  async function applyHour(delta: BucketDelta, root: Item | null): Promise<boolean> {
     const nodes = new Map<string, Item | null>([['', root]]);
     const conflicts = new Map<string, number>();
     let pending: Entry[] = [...delta.scopes].flatMap(([scope, contributions]) => [...contributions.values()].map((c) => ({ scope, c, key: routeKey(scope, c.id) })));
@@ -113,7 +113,7 @@ export function buckets(table: TableClient, { nodeBytes = NODE_BYTES }: BucketOp
         for (const path of paths) nodes.set(path, read.get(path) ?? null);
         continue;
       }
-      const results = await mapConcurrent([...targets], REQUEST_CONCURRENCY, ([path, entries]) => writeNode(delta, path, nodes.get(path) ?? null, entries, nodeBytes));
+      const results = await mapConcurrent([...targets], REQUEST_CONCURRENCY, ([path, entries]) => writeNode(delta, path, nodes.get(path) ?? null, entries));
       for (const [i, [path]] of [...targets].entries()) {
         const result = results[i]!;
         if (result === 'conflict') {
@@ -130,7 +130,7 @@ export function buckets(table: TableClient, { nodeBytes = NODE_BYTES }: BucketOp
   }
 
   /** One UpdateItem on an open node: as many entries as fit (and 20 scopes), closing it when some did not fit. */
-  async function writeNode(delta: BucketDelta, path: string, node: Item | null, entries: readonly Entry[], nodeBytes: number): Promise<'conflict' | { node: Item; counted: boolean }> {
+  async function writeNode(delta: BucketDelta, path: string, node: Item | null, entries: readonly Entry[]): Promise<'conflict' | { node: Item; counted: boolean }> {
     let size = node ? itemBytes(node) : 0;
     const take = new Map<string | null, Contribution[]>();
     let full = false;
@@ -282,7 +282,7 @@ export function buckets(table: TableClient, { nodeBytes = NODE_BYTES }: BucketOp
       // ADD is idempotent: a re-run changes nothing.
       if (unlisted.size > 0) await addStoredTopics(table, unlisted);
       const current = new Map(read.map((item) => [`${String(item.pk)}|${String(item.sk)}`, item]));
-      const applied = await mapConcurrent(deltaList, REQUEST_CONCURRENCY, (delta) => applyHour(delta, current.get(`${delta.pk}|${delta.hour}`) ?? null, nodeBytes));
+      const applied = await mapConcurrent(deltaList, REQUEST_CONCURRENCY, (delta) => applyHour(delta, current.get(`${delta.pk}|${delta.hour}`) ?? null));
       const bucketWrites = applied.filter(Boolean).length;
       const touched = new Set(deltaList.filter((_, i) => applied[i]).map((delta) => delta.topic));
       return { newPosts: newCounted, bucketWrites, touchedTopics: [...touched].sort() };
