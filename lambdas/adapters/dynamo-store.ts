@@ -18,17 +18,19 @@ export interface DynamoStoreOptions {
   tableName: string;
   /** Create the table when missing: yes for local endpoints, never in an AWS account (the stack owns it). */
   createIfMissing?: boolean;
+  /** Where a topic-hour's bucket node closes (store/bucket-nodes.ts): smaller only for tests of deep trees with few posts. */
+  bucketNodeBytes?: number;
 }
 
-export function createDynamoStore({ client, tableName, createIfMissing = true }: DynamoStoreOptions): Store {
+export function createDynamoStore({ client, tableName, createIfMissing = true, bucketNodeBytes }: DynamoStoreOptions): Store {
   const table = createTableClient(client, tableName);
   return {
     ensureReady: () => table.ensureTable(createIfMissing),
     ...passLock(table),
     ...sourceStates(table),
-    ...buckets(table),
+    ...buckets(table, { nodeBytes: bucketNodeBytes }),
     ...postListing(table),
-    ...recountStore(table),
+    ...recountStore(table, { nodeBytes: bucketNodeBytes }),
     ...alertStates(table),
     ...channelDeliveries(table),
   };

@@ -8,7 +8,7 @@ import type { ListedPost, SentimentLabel } from '../../core/types.ts';
 import { HOUR_MS, iso } from '../../core/time.ts';
 import { justBefore, type Item, type TableClient } from './table-client.ts';
 import { keys } from './table-schema.ts';
-import { scopeAttr, scopeSources } from './buckets.ts';
+import { hourScopes } from './bucket-nodes.ts';
 
 interface Counted {
   topics: Set<string>;
@@ -31,7 +31,7 @@ export function postListing({ tableName, batchGet, queryAll }: TableClient): Pic
             KeyConditionExpression: 'pk = :pk AND sk BETWEEN :since AND :until',
             ExpressionAttributeValues: { ':pk': keys.trendPartition(topic), ':since': query.since, ':until': justBefore(effectiveUntil) },
           });
-          for (const item of items) collect(hours, item, topic, query.source ?? null);
+          for (const [hour, scopes] of hourScopes(items)) collect(hours, hour, scopes, topic, query.source ?? null);
         }),
       );
 
@@ -54,19 +54,18 @@ export function postListing({ tableName, batchGet, queryAll }: TableClient): Pic
   };
 }
 
-/** Adds a bucket's counted posts (in the scope asked for) to their hour, with the topics and sources that counted them. */
-function collect(hours: Map<string, Map<string, Counted>>, item: Item, topic: string, source: string | null): void {
-  const ids = item[scopeAttr(source, 'ids')] as Set<string> | undefined;
-  if (!ids || ids.size === 0) return;
-  const hour = String(item.sk);
+/** Adds an hour's counted posts (in the scope asked for) to that hour, with the topics and sources that counted them. */
+function collect(hours: Map<string, Map<string, Counted>>, hour: string, scopes: Map<string | null, Set<string>>, topic: string, source: string | null): void {
+  const ids = scopes.get(source);
+  if (!ids) return;
   let counted = hours.get(hour);
   if (!counted) hours.set(hour, (counted = new Map()));
-  const sources = scopeSources(item).map((id) => ({ id, ids: item[scopeAttr(id, 'ids')] as Set<string> }));
+  const sources = [...scopes].filter(([scope]) => scope !== null);
   for (const id of ids) {
     let entry = counted.get(id);
     if (!entry) counted.set(id, (entry = { topics: new Set(), sources: new Set() }));
     entry.topics.add(topic);
-    for (const s of sources) if (s.ids.has(id)) entry.sources.add(s.id);
+    for (const [scope, counts] of sources) if (counts.has(id)) entry.sources.add(scope!);
   }
 }
 

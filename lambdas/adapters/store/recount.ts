@@ -4,16 +4,19 @@
 // Every write sets a target computed from the stored posts and the config, never adds to what is
 // there, so a recount that crashed and runs again converges on the same items. A bucket is put
 // whole under its optimistic `version` (a poll that wrote it meanwhile makes the recount stop, not
-// overwrite; the pass lock keeps polls out anyway).
+// overwrite; the pass lock keeps polls out anyway). An hour of several nodes is rewritten node by
+// node: a crash half way leaves a mix, which the re-run finds unlike the target and rewrites.
 
 import { isDeepStrictEqual } from 'node:util';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { StoreError } from '../../core/errors.ts';
 import { mapConcurrent } from '../../core/map-concurrent.ts';
-import type { BucketContents, CountedIds, RecountStore } from '../../core/recount.ts';
+import type { BucketContents, BucketEntry, RecountStore } from '../../core/recount.ts';
 import { COUNTERS } from '../../core/bucket-counts.ts';
-import { addStoredTopics, rankBucketTop, scopeAttr, scopeSources, scopeTotals } from './buckets.ts';
+import { HOUR_MS, iso } from '../../core/time.ts';
+import { childPath, entryBytes, hourScopes, itemBytes, NODE_BYTES, nodeOf, nodeSk, routeKey, scopeAttr } from './bucket-nodes.ts';
+import { addStoredTopics, rankBucketTop, scopeTotals, type BucketOptions } from './buckets.ts';
 import { readStoredPost } from './post-item.ts';
 import { justBefore, REQUEST_CONCURRENCY, type Item, type TableClient } from './table-client.ts';
 import { keys } from './table-schema.ts';
@@ -21,8 +24,8 @@ import { keys } from './table-schema.ts';
 /** What an item holds besides its counts: left out when comparing it with a target. */
 const BOOKKEEPING = new Set(['pk', 'sk', 'version']);
 
-export function recountStore(table: TableClient): RecountStore {
-  const { client, tableName, send, batchGet, queryAll, scanAll } = table;
+export function recountStore(table: TableClient, { nodeBytes = NODE_BYTES }: BucketOptions = {}): RecountStore {
+  const { client, tableName, send, queryAll, scanAll } = table;
   return {
     async storedPosts(since, until) {
       // A recount is rare and reads every post of the period once: a filtered scan, no index to keep up.
@@ -40,44 +43,52 @@ export function recountStore(table: TableClient): RecountStore {
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :since AND :until',
         ExpressionAttributeValues: { ':pk': keys.trendPartition(topic), ':since': since, ':until': justBefore(until) },
       });
-      const counted: CountedIds = new Map();
-      for (const item of items) {
-        const scopes = new Map<string | null, Set<string>>();
-        for (const scope of [null, ...scopeSources(item)]) {
-          const ids = item[scopeAttr(scope, 'ids')] as Set<string> | undefined;
-          if (ids && ids.size > 0) scopes.set(scope, ids);
-        }
-        counted.set(String(item.sk), scopes);
-      }
-      return counted;
+      return hourScopes(items);
     },
 
     async rebuildBuckets(topic, hours) {
+      if (hours.size === 0) return [];
       const pk = keys.trendPartition(topic);
-      const current = new Map((await batchGet([...hours.keys()].map((sk) => ({ pk, sk })))).map((item) => [String(item.sk), item]));
-      const rewritten: string[] = [];
-      await mapConcurrent([...hours], REQUEST_CONCURRENCY, async ([hour, contents]) => {
-        const held = current.get(hour);
-        const target = contents.size > 0 ? bucketItem(topic, hour, contents) : null;
-        if (sameCounts(held, target)) return;
-        const version = (held?.version as number | undefined) ?? 0;
-        const guard = held
+      // Every node of these hours, fresh (for their versions), in one range query.
+      const sorted = [...hours.keys()].sort();
+      const held = new Map<string, Map<string, Item>>();
+      const items = await queryAll({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :since AND :until',
+        ExpressionAttributeValues: { ':pk': pk, ':since': sorted[0], ':until': justBefore(iso(Date.parse(sorted[sorted.length - 1]!) + HOUR_MS)) },
+        ConsistentRead: true,
+      });
+      for (const item of items) {
+        const { hour, path } = nodeOf(item);
+        if (hours.has(hour)) (held.get(hour) ?? held.set(hour, new Map()).get(hour)!).set(path, item);
+      }
+      const writes = [...hours].flatMap(([hour, contents]) => {
+        const target = layoutHour(topic, hour, contents, nodeBytes);
+        const nodes = held.get(hour) ?? new Map<string, Item>();
+        const paths = [...new Set([...target.keys(), ...nodes.keys()])];
+        return paths.filter((path) => !sameCounts(nodes.get(path), target.get(path) ?? null)).map((path) => ({ hour, path, held: nodes.get(path), target: target.get(path) ?? null }));
+      });
+      const rewritten = new Set<string>();
+      await mapConcurrent(writes, REQUEST_CONCURRENCY, async ({ hour, path, held: node, target }) => {
+        const key = { pk, sk: nodeSk(hour, path) };
+        const version = (node?.version as number | undefined) ?? 0;
+        const guard = node
           ? { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': version } }
           : { ConditionExpression: 'attribute_not_exists(pk)' };
         try {
           await send('bucket rebuild', () =>
             target
-              ? client.send(new PutCommand({ TableName: tableName, Item: { pk, sk: hour, version: version + 1, ...target }, ...guard }))
-              : client.send(new DeleteCommand({ TableName: tableName, Key: { pk, sk: hour }, ...guard })),
+              ? client.send(new PutCommand({ TableName: tableName, Item: { ...key, version: version + 1, ...target }, ...guard }))
+              : client.send(new DeleteCommand({ TableName: tableName, Key: key, ...guard })),
           );
         } catch (error) {
           if (!(error instanceof ConditionalCheckFailedException)) throw error;
-          throw new StoreError(`bucket ${pk} ${hour} changed during the recount; run it again`, { cause: error });
+          throw new StoreError(`bucket ${pk} ${key.sk} changed during the recount; run it again`, { cause: error });
         }
-        rewritten.push(hour);
+        rewritten.add(hour);
       });
       if ([...hours.values()].some((contents) => contents.size > 0)) await addStoredTopics(table, new Set([topic]));
-      return rewritten.sort();
+      return [...rewritten].sort();
     },
 
     async setPostTopics(posts) {
@@ -103,18 +114,52 @@ export function recountStore(table: TableClient): RecountStore {
   };
 }
 
-/** A bucket item's counts (without its keys and version) holding exactly `contents`, as ingest would have written them. */
-function bucketItem(topic: string, hour: string, contents: BucketContents): Item {
-  const item: Item = { topic, bucketStart: hour };
-  for (const [scope, entries] of contents) {
-    const totals = scopeTotals(entries);
-    // As ingest writes them: zero counters left out (absent reads as 0).
-    for (const field of COUNTERS) if (totals[field] !== 0) item[scopeAttr(scope, field)] = totals[field];
-    item[scopeAttr(scope, 'ids')] = new Set(entries.map((entry) => entry.id));
-  }
-  const topicWide = contents.get(null);
-  if (topicWide) item.top = rankBucketTop([], topicWide);
-  return item;
+/**
+ * The nodes (by path, without keys and versions) of an hour holding exactly `contents`, laid out as
+ * ingest lays them (bucket-nodes.ts): each node takes what fits in a fixed order and closes when
+ * some does not, the rest going one level down. The same contents always give the same nodes, so a
+ * recount re-run finds nothing to change; a tree ingest grew in another order is laid out anew once.
+ */
+function layoutHour(topic: string, hour: string, contents: BucketContents, nodeBytes: number): Map<string, Item> {
+  const nodes = new Map<string, Item>();
+  const byScope = [...contents].sort(([a], [b]) => (a === null ? -1 : b === null ? 1 : a < b ? -1 : a > b ? 1 : 0));
+  const entries = byScope.flatMap(([scope, list]) => list.map((entry) => ({ scope, entry, key: routeKey(scope, entry.id) })));
+  const place = (path: string, list: typeof entries) => {
+    const node: Item = { topic, bucketStart: hour };
+    const taken = new Map<string | null, BucketEntry[]>();
+    const rest: typeof entries = [];
+    let size = itemBytes(node);
+    for (const item of list) {
+      const scope = taken.get(item.scope);
+      const cost = entryBytes(item.scope, item.entry.id, !scope);
+      if (rest.length > 0 || (size + cost > nodeBytes && taken.size > 0)) {
+        rest.push(item);
+        continue;
+      }
+      size += cost;
+      if (scope) scope.push(item.entry);
+      else taken.set(item.scope, [item.entry]);
+    }
+    for (const [scope, list] of taken) {
+      const totals = scopeTotals(list);
+      // As ingest writes them: zero counters left out (absent reads as 0).
+      for (const field of COUNTERS) if (totals[field] !== 0) node[scopeAttr(scope, field)] = totals[field];
+      node[scopeAttr(scope, 'ids')] = new Set(list.map((entry) => entry.id));
+    }
+    const topicWide = taken.get(null);
+    if (topicWide) node.top = rankBucketTop([], topicWide);
+    if (rest.length > 0) node.closed = true;
+    nodes.set(path, node);
+    const children = new Map<string, typeof entries>();
+    for (const item of rest) {
+      const child = childPath(path, item.key);
+      if (child === null) throw new StoreError(`bucket ${topic} ${hour}: no node left for post ${item.entry.id}`);
+      (children.get(child) ?? children.set(child, []).get(child)!).push(item);
+    }
+    for (const [child, list] of children) place(child, list);
+  };
+  if (entries.length > 0) place('', entries);
+  return nodes;
 }
 
 function sameCounts(held: Item | undefined, target: Item | null): boolean {

@@ -7,6 +7,9 @@
 //                                      leads to its posts without a scan
 //   TREND#<topic> / <hour ISO>          one topic's hourly bucket: the topic-wide counters (each
 //                                      post once) and, as `src:<id>:<counter>`, each source's own
+//   TREND#<topic> / <hour ISO>#<path>   more nodes of that hour once its first one filled, each
+//                                      holding its own posts' counters (store/bucket-nodes.ts);
+//                                      readers sum an hour's nodes
 //   SOURCE / <sourceId>                 validators, cursor and health of a source
 //   SESSION / <key>                     a login session sources share (e.g. a Bluesky account's tokens)
 //   LOCK / PASS                         the pass lock (holder and lease)
