@@ -180,6 +180,16 @@ export const pollSchema = z.strictObject({
     .default('fanpulse/0.1 (fan-campaign sentiment monitor; +https://github.com/fanpulse/fanpulse)'),
   /** Raw posts expire after this many days (DynamoDB TTL); trend buckets are kept. */
   postRetentionDays: z.number().int().min(31).max(3650).default(90),
+  /**
+   * The most sources one invocation polls: a pass over more fans out into batches of this many, each
+   * polled by a worker invocation (lambdas/core/fan-out.ts). "auto": as many as an invocation
+   * finishes even if every one of them times out (core/fan-out-plan.ts).
+   */
+  sourcesPerInvocation: z
+    .union([z.literal('auto'), z.number().int().min(1).max(10_000)], {
+      error: 'must be "auto" or a whole number of sources from 1 to 10000, e.g. 100 (a pass over more sources than this is split into batches of this many, each polled by its own worker)',
+    })
+    .default('auto'),
 });
 
 export const configSchema = z
