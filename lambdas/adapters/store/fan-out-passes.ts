@@ -38,9 +38,10 @@ export function fanOutPasses({ client, tableName, send, batchGet }: TableClient)
         new UpdateCommand({
           TableName: tableName,
           Key: keys.fanOutPass(passId),
-          UpdateExpression: 'ADD stored :batch',
+          UpdateExpression: 'ADD #stored :batch',
           // Once per batch; and never on a record that is gone (ADD would make a new one).
-          ConditionExpression: 'attribute_exists(pk) AND NOT contains(stored, :n)',
+          ConditionExpression: 'attribute_exists(pk) AND NOT contains(#stored, :n)',
+          ExpressionAttributeNames: { '#stored': 'stored' },
           ExpressionAttributeValues: { ':batch': new Set([batch]), ':n': batch },
           ReturnValues: 'ALL_NEW',
         }),
