@@ -9,6 +9,7 @@ const benches: Record<string, () => Promise<{ main: () => Promise<void> }>> = {
   ingest: () => import('./ingest.ts'),
   'poll-cost': () => import('./poll-cost.ts'),
   dashboard: () => import('./dashboard.ts'),
+  fanout: () => import('./fanout.ts'),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

@@ -8,6 +8,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { createSqsBatchQueue } from '../../lambdas/adapters/batch-queue.ts';
 import type { BatchQueue } from '../../lambdas/core/fan-out-plan.ts';
+import { BATCH_VISIBILITY } from '../../lib/constructs/fan-out.ts';
 import type { FauxqsTopic } from './fauxqs.ts';
 
 export interface TestBatchQueue {
@@ -28,7 +29,8 @@ let queues = 0;
 
 export function startTestBatchQueue(fauxqs: FauxqsTopic): TestBatchQueue {
   const queueName = `fanpulse-batches-${++queues}`;
-  const { queueUrl, queueArn } = fauxqs.server.createQueue(queueName);
+  // The stack's visibility timeout: a batch still being polled is not handed to a second worker.
+  const { queueUrl, queueArn } = fauxqs.server.createQueue(queueName, { attributes: { VisibilityTimeout: String(BATCH_VISIBILITY.toSeconds()) } });
   const requests = new Map<string, number>();
   const count = (action: string, n = 1) => requests.set(action, (requests.get(action) ?? 0) + n);
   const adapter = createSqsBatchQueue({ queueUrl, endpoint: fauxqs.endpoint, region: fauxqs.region });
