@@ -168,6 +168,9 @@ export const sourceSchema = z.discriminatedUnion(
   { error: `type must be one of: ${SOURCE_TYPES.map((t) => `"${t}"`).join(', ')}` },
 );
 
+const perInvocation =
+  'must be "auto" or a whole number of sources from 1 to 10000, e.g. 100 (a pass over more sources than this is split into batches of this many, each polled by its own worker)';
+
 export const pollSchema = z.strictObject({
   intervalMinutes: z.number().int().min(1).max(1440).default(15),
   timeoutMs: z.number().int().min(1000).max(120_000).default(20_000),
@@ -186,9 +189,7 @@ export const pollSchema = z.strictObject({
    * finishes even if every one of them times out (core/fan-out-plan.ts).
    */
   sourcesPerInvocation: z
-    .union([z.literal('auto'), z.number().int().min(1).max(10_000)], {
-      error: 'must be "auto" or a whole number of sources from 1 to 10000, e.g. 100 (a pass over more sources than this is split into batches of this many, each polled by its own worker)',
-    })
+    .union([z.literal('auto'), z.number().int({ error: perInvocation }).min(1, { error: perInvocation }).max(10_000, { error: perInvocation })], { error: perInvocation })
     .default('auto'),
 });
 
