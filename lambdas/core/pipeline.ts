@@ -2,6 +2,8 @@
 // match → score → store idempotently → detect on every topic → deliver pending alerts → the
 // digests due (lambdas/core/digest-delivery.ts).
 // Only a store failure fails the pass; a broken source or a refused alert never does.
+// Its two halves, pollAndStore and finishPass, are also what a pass beyond one Lambda runs: the
+// workers poll and store batches of sources, and the last one finishes (fan-out.ts).
 
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/schema.ts';
