@@ -90,7 +90,6 @@ export async function main(): Promise<void> {
       {
         topics: [{ id: 'bosch-legacy', keywords: ['bosch legacy'], petitionKeywords: ['petition'] }],
         sources: Array.from({ length: SOURCES }, (_, s) => ({ id: `forum-${s}`, type: 'rss', url: `${server.url}/f/${s}.xml`, topics: ['bosch-legacy'] })),
-        poll: { timeoutMs: 60_000 },
       },
       'bench config',
     );
