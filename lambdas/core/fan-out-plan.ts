@@ -29,7 +29,7 @@ export const fanOutRecordExpiry = (now: Date) => Math.floor(now.getTime() / 1000
 
 /** Where a planner hands its batches: SQS in AWS (lambdas/adapters/batch-queue.ts). */
 export interface BatchQueue {
-  /** Resolves once every batch is accepted; throws (a StoreError-like failure) when any is not. */
+  /** Resolves once every batch is accepted; throws a QueueError when any is not (the planner then releases the lock). */
   send(batches: readonly FanOutBatch[]): Promise<void>;
 }
 
