@@ -7,6 +7,8 @@ import { Alerting } from './constructs/alerting.ts';
 import { digestSchedule } from '../lambdas/config/digest-schema.ts';
 import { Credentials } from './constructs/credentials.ts';
 import { DigestSchedule } from './constructs/digest-schedule.ts';
+import { FanOut } from './constructs/fan-out.ts';
+import { fansOut } from '../lambdas/core/fan-out-plan.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { Polling } from './constructs/polling.ts';
 import { QueryApi } from './constructs/query-api.ts';
@@ -26,6 +28,8 @@ export class FanpulseStack extends Stack {
   readonly monitoring: Monitoring;
   /** Present when the config has a `digest` section. */
   readonly digestSchedule: DigestSchedule | undefined;
+  /** Present when the config has more sources than one invocation polls (poll.sourcesPerInvocation). */
+  readonly fanOut: FanOut | undefined;
 
   constructor(scope: Construct, id: string, props: FanpulseStackProps) {
     super(scope, id, props);
@@ -44,6 +48,7 @@ export class FanpulseStack extends Stack {
       // A public API serves the dashboard: alert e-mails link to the spike on it.
       pageUrl: settings.publicApi ? this.queryApi.url : undefined,
     });
+    this.fanOut = fansOut(settings.config.sources.length, settings.config.poll) ? new FanOut(this, 'FanOut', { polling: this.polling }) : undefined;
     const digestTime = digestSchedule(settings.config);
     this.digestSchedule = digestTime
       ? new DigestSchedule(this, 'Digest', {
@@ -59,6 +64,7 @@ export class FanpulseStack extends Stack {
       pollLogGroup: this.polling.function.logGroup,
       pollRate: this.polling.rate,
       deadLetterQueue: this.polling.deadLetterQueue,
+      fanOut: this.fanOut && { worker: this.fanOut.worker, deadLetterQueue: this.fanOut.deadLetterQueue },
       queryFunction: this.queryApi.function,
       api: this.queryApi.api,
       dashboard: settings.dashboard,

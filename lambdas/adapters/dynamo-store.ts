@@ -1,12 +1,13 @@
 // The Store port over one DynamoDB table (lambdas/adapters/store/table-schema.ts has the items),
 // composed of one module per concern: posts and buckets, the post listing, source states and
-// sessions, the pass lock, alerts and their per-channel deliveries, and a recount's reads and rewrites.
+// sessions, the pass lock and fan-out pass records, alerts and their per-channel deliveries, and a recount's reads and rewrites.
 
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Store } from '../core/ports.ts';
 import { alertStates } from './store/alerts.ts';
 import { buckets } from './store/buckets.ts';
 import { channelDeliveries } from './store/deliveries.ts';
+import { fanOutPasses } from './store/fan-out-passes.ts';
 import { passLock } from './store/pass-lock.ts';
 import { postListing } from './store/posts.ts';
 import { recountStore } from './store/recount.ts';
@@ -27,6 +28,7 @@ export function createDynamoStore({ client, tableName, createIfMissing = true, b
   return {
     ensureReady: () => table.ensureTable(createIfMissing),
     ...passLock(table),
+    ...fanOutPasses(table),
     ...sourceStates(table),
     ...buckets(table, { nodeBytes: bucketNodeBytes }),
     ...postListing(table),

@@ -80,6 +80,9 @@ const pollEnvSchema = lambdaEnvSchema
     /** The config file as deployed from (relative to the project): the commands alerts quote name it. */
     FANPULSE_CONFIG_SOURCE: optional,
     SNS_ENDPOINT: endpoint,
+    /** The fan-out's batch queue (lib/constructs/fan-out.ts); unset: every pass polls all sources in one invocation. */
+    FANPULSE_BATCH_QUEUE_URL: optional,
+    SQS_ENDPOINT: endpoint,
     /** The stack's credentials secret (its ARN); unset = credentials from the environment only. */
     FANPULSE_SECRET_ARN: optional,
     SECRETS_MANAGER_ENDPOINT: endpoint,

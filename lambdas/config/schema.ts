@@ -168,6 +168,9 @@ export const sourceSchema = z.discriminatedUnion(
   { error: `type must be one of: ${SOURCE_TYPES.map((t) => `"${t}"`).join(', ')}` },
 );
 
+const perInvocation =
+  'must be "auto" or a whole number of sources from 1 to 10000, e.g. 100 (a pass over more sources than this is split into batches of this many, each polled by its own worker)';
+
 export const pollSchema = z.strictObject({
   intervalMinutes: z.number().int().min(1).max(1440).default(15),
   timeoutMs: z.number().int().min(1000).max(120_000).default(20_000),
@@ -180,6 +183,14 @@ export const pollSchema = z.strictObject({
     .default('fanpulse/0.1 (fan-campaign sentiment monitor; +https://github.com/fanpulse/fanpulse)'),
   /** Raw posts expire after this many days (DynamoDB TTL); trend buckets are kept. */
   postRetentionDays: z.number().int().min(31).max(3650).default(90),
+  /**
+   * The most sources one invocation polls: a pass over more fans out into batches of this many, each
+   * polled by a worker invocation (lambdas/core/fan-out.ts). "auto": as many as an invocation
+   * finishes even if every one of them times out (core/fan-out-plan.ts).
+   */
+  sourcesPerInvocation: z
+    .union([z.literal('auto'), z.number().int({ error: perInvocation }).min(1, { error: perInvocation }).max(10_000, { error: perInvocation })], { error: perInvocation })
+    .default('auto'),
 });
 
 export const configSchema = z

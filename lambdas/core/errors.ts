@@ -62,3 +62,8 @@ export class AlertDeliveryError extends FanpulseError {
     this.gone = options.gone ?? false;
   }
 }
+
+/** The batch queue refused a fan-out pass's batches: the pass fails (and is retried) before any worker starts. */
+export class QueueError extends FanpulseError {
+  override name = 'QueueError';
+}

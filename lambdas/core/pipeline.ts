@@ -2,6 +2,8 @@
 // match → score → store idempotently → detect on every topic → deliver pending alerts → the
 // digests due (lambdas/core/digest-delivery.ts).
 // Only a store failure fails the pass; a broken source or a refused alert never does.
+// Its two halves, pollAndStore and finishPass, are also what a pass beyond one Lambda runs: the
+// workers poll and store batches of sources, and the last one finishes (fan-out.ts).
 
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/schema.ts';
@@ -16,6 +18,7 @@ import { placePost } from './place.ts';
 import { deliverAlert, sinkChannel } from './deliver.ts';
 import { sendDueDigests } from './digest-delivery.ts';
 import { readDigest } from '../query/digest.ts';
+import { fanOutRecordExpiry, planBatches, type BatchQueue } from './fan-out-plan.ts';
 import type { AlertChannel, AlertSink, LockProcess, Source, Store } from './ports.ts';
 import { afterFailure, afterSuccess, initialSourceState, isDeferred } from './source-health.ts';
 import type { DeadChannel, FetchFailureKind, Post, ScoredPost, SpikeAlert } from './types.ts';
@@ -60,6 +63,11 @@ export interface PassDeps {
    * of this machine that is gone is taken over at once. Absent in AWS, where the lease decides.
    */
   localProcess?: LockProcess & { isRunning(pid: number): boolean };
+  /**
+   * Where a pass over more sources than one invocation polls hands them, in batches, to workers
+   * (lambdas/core/fan-out.ts). Absent (the CLI, a small campaign's stack): one invocation polls all.
+   */
+  queue?: BatchQueue;
 }
 
 export type SourceOutcome =
@@ -72,6 +80,8 @@ export interface PassReport {
   at: string;
   /** Set when another pass held the lock: this pass did nothing. */
   skipped: { heldUntil: string } | null;
+  /** Set when the pass handed its sources to workers: the rest of the report is theirs to log. */
+  fannedOut?: { passId: string; batches: number };
   sources: SourceOutcome[];
   newPosts: number;
   bucketWrites: number;
@@ -102,21 +112,31 @@ export function scorePosts(posts: readonly Post[], topicIds: readonly string[], 
 const RELEASE_ATTEMPTS = 3;
 
 export async function runPass(deps: PassDeps): Promise<PassReport> {
-  const { store, now, log } = deps;
+  const { store, now, log, queue } = deps;
   // Overlapping passes (a slow pass and the next schedule, a retry, a second CLI) run one at a time.
   const holder = `pass-${randomUUID()}`;
+  // Once the batches are queued the lock is theirs: the worker that finishes the pass releases it.
+  let handedOver = false;
   // Taken inside the try: a put that succeeded but answered with an error is released too.
   try {
     const lock = await takePassLock(deps, holder);
     if (!lock.acquired) {
       log.warn(`another pass is running (its lock lasts until ${lock.heldUntil}); skipping this one`);
-      return { at: now.toISOString(), skipped: { heldUntil: lock.heldUntil }, sources: [], newPosts: 0, bucketWrites: 0, alertsRaised: [], alertsDelivered: [], alertsPending: [], digestsSent: [], digestsPending: [] };
+      return { ...emptyReport(now), skipped: { heldUntil: lock.heldUntil } };
     }
-    return await runLockedPass(deps);
+    const batches = queue ? planBatches(holder, deps.sources.map((source) => source.id), deps.config.poll) : null;
+    if (!queue || !batches) return await runLockedPass(deps);
+    await store.startFanOut(holder, batches.length, fanOutRecordExpiry(now));
+    await queue.send(batches);
+    handedOver = true;
+    log.info(`pass ${holder}: ${deps.sources.length} sources handed to ${batches.length} workers`);
+    return { ...emptyReport(now), fannedOut: { passId: holder, batches: batches.length } };
   } finally {
-    await releasePassLock(store, holder, log);
+    if (!handedOver) await releasePassLock(store, holder, log);
   }
 }
+
+const emptyReport = (now: Date): PassReport => ({ at: now.toISOString(), skipped: null, sources: [], newPosts: 0, bucketWrites: 0, alertsRaised: [], alertsDelivered: [], alertsPending: [], digestsSent: [], digestsPending: [] });
 
 /** The parts of a pass that taking and releasing the pass lock need (a recount takes it too). */
 export type LockDeps = Pick<PassDeps, 'store' | 'now' | 'log' | 'localProcess'>;
@@ -146,7 +166,23 @@ export async function releasePassLock(store: Store, holder: string, log: PassLog
   }
 }
 
-async function runLockedPass({ config, store, sources, sink, channels = [], now, log, signal }: PassDeps): Promise<PassReport> {
+async function runLockedPass(deps: PassDeps): Promise<PassReport> {
+  const stored = await pollAndStore(deps);
+  return { at: deps.now.toISOString(), skipped: null, ...stored, ...(await finishPass(deps)) };
+}
+
+/** What polling and storing a set of sources did (a whole pass's, or one fan-out batch's). */
+export interface StoredSources {
+  sources: SourceOutcome[];
+  newPosts: number;
+  bucketWrites: number;
+}
+
+/**
+ * Polls `deps.sources` (all of a pass's, or one fan-out batch: lambdas/core/fan-out.ts) and stores
+ * what they list idempotently, then their states. Run again after a crash, it counts nothing twice.
+ */
+export async function pollAndStore({ config, store, sources, now, log, signal }: PassDeps): Promise<StoredSources> {
   const stopIfAsked = () => {
     if (signal?.aborted) throw new PassStopped();
   };
@@ -196,6 +232,18 @@ async function runLockedPass({ config, store, sources, sink, channels = [], now,
   // this point refetches and recounts nothing twice.
   for (const { state } of fetched) await store.putSourceState(state);
 
+  return { sources: fetched.map((f) => f.outcome), newPosts: ingest.newPosts, bucketWrites: ingest.bucketWrites };
+}
+
+/** What a pass's finish did: alerts raised and delivered, digests sent. */
+export type FinishReport = Pick<PassReport, 'alertsRaised' | 'alertsDelivered' | 'alertsPending' | 'digestsSent' | 'digestsPending'>;
+
+/**
+ * The end of a pass, on what is stored: detection on every topic, then the pending alerts and the
+ * digests due. Run once per pass, after every source (or every fan-out batch) is stored; a second
+ * run raises and sends nothing twice (alert claims, delivery leases and per-channel records).
+ */
+export async function finishPass({ config, store, sink, channels = [], now, log }: PassDeps): Promise<FinishReport> {
   const alertsRaised: SpikeAlert[] = [];
   for (const topic of config.topics) {
     // Each kind claims its own cooldown: a petition spike does not silence a negativity surge.
@@ -231,16 +279,5 @@ async function runLockedPass({ config, store, sources, sink, channels = [], now,
   // The digests due now (after the configured hour, campaign time), once per channel per topic-day.
   const digests = await sendDueDigests({ config, channels: allChannels, store, now, log, dead: deadChannels, read: (period) => readDigest(store, config, period, now) });
 
-  return {
-    at: now.toISOString(),
-    skipped: null,
-    sources: fetched.map((f) => f.outcome),
-    newPosts: ingest.newPosts,
-    bucketWrites: ingest.bucketWrites,
-    alertsRaised,
-    alertsDelivered,
-    alertsPending,
-    digestsSent: digests.sent,
-    digestsPending: digests.pending,
-  };
+  return { alertsRaised, alertsDelivered, alertsPending, digestsSent: digests.sent, digestsPending: digests.pending };
 }

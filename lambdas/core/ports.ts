@@ -1,5 +1,6 @@
 // The only seams between the pure core and the outside world.
 
+import type { FanOutStore } from './fan-out.ts';
 import type { RecountStore } from './recount.ts';
 import type { AlertKind, ChannelDelivery, ChannelKind, Digest, DeadChannel, ListedPost, Post, PostPosition, Rejections, ScoredPost, SentimentLabel, SourceState, SpikeAlert, TrendBucket } from './types.ts';
 
@@ -117,7 +118,7 @@ export interface LockProcess {
 
 export type PassLockResult = { acquired: true } | { acquired: false; heldUntil: string; heldBy: string; process?: LockProcess };
 
-export interface Store extends SessionStore, RecountStore {
+export interface Store extends SessionStore, RecountStore, FanOutStore {
   /** Creates the table if missing (and sets TTL where the endpoint supports it). */
   ensureReady(): Promise<void>;
   /**

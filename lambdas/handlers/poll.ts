@@ -7,6 +7,10 @@
 // it, then the dead-letter queue hears of it). The lease outlasts the function's timeout, so a pass
 // still running is never overlapped.
 //
+// A campaign with more sources than one invocation polls (poll.sourcesPerInvocation) has a batch
+// queue in its stack: the pass then only plans, queues the batches and returns; the workers
+// (poll-batch.ts) poll, store and finish it, under the same lock (lambdas/core/fan-out.ts).
+//
 // What the pass did is logged as structured lines (adapters/pass-log.ts), which the monitoring
 // queries read; no custom metrics are published. An event with `recount`
 // (`{ "recount": { "since": "30d" } }`, invoked by hand after a config change) runs
@@ -43,7 +47,7 @@ export function createPollHandler(readEnv: () => PollEnv, logger = new Logger(),
   const wiring = once(() => wirePoll(readEnv()));
   const handle = async (event: PollEvent, context: Context): Promise<PassReport | RecountReport> => {
     logger.addContext(context);
-    const { config, store, sources, sink, channels } = await wiring();
+    const { config, store, sources, sink, channels, queue } = await wiring();
     // The real clock, not the scheduled time: a retry's lock lease must run from when it runs.
     const now = clock.now();
     if (event.recount !== undefined) {
@@ -52,9 +56,10 @@ export function createPollHandler(readEnv: () => PollEnv, logger = new Logger(),
       logger.info('recount finished', { ...report });
       return report;
     }
-    const report = await runPass({ config, store, sources, sink, channels, now, log: logger });
+    const report = await runPass({ config, store, sources, sink, channels, queue, now, log: logger });
     if (report.skipped) throw new Error(`pass skipped: another pass holds the lock until ${report.skipped.heldUntil}`);
-    logPass(logger, report, { scheduledTime: event.scheduledTime, digestRun: event.digest === true });
+    // A fanned-out pass is logged by its workers (lambdas/handlers/poll-batch.ts).
+    if (!report.fannedOut) logPass(logger, report, { scheduledTime: event.scheduledTime, digestRun: event.digest === true });
     return report;
   };
   return handle as PollHandler;

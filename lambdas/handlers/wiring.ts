@@ -1,6 +1,7 @@
 // Environment → adapters for the Lambda handlers, built once per container (at its first event).
 // The same adapters the CLI uses, pointed at the stack's table, topic and bundled config.
 
+import { createSqsBatchQueue } from '../adapters/batch-queue.ts';
 import { createChannels } from '../adapters/channels/create-channel.ts';
 import { createDocumentClient } from '../adapters/dynamo-client.ts';
 import { createDynamoStore } from '../adapters/dynamo-store.ts';
@@ -13,6 +14,7 @@ import { readSecretCredentials } from '../config/secrets.ts';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import type { AlertMessageContext } from '../core/alert-message.ts';
+import type { BatchQueue } from '../core/fan-out-plan.ts';
 import type { AlertChannel, AlertSink, Clock, Source, Store } from '../core/ports.ts';
 
 export interface QueryWiring {
@@ -24,6 +26,8 @@ export interface PollWiring extends QueryWiring {
   sources: Source[];
   sink: AlertSink;
   channels: AlertChannel[];
+  /** Set when the stack fans passes out (a campaign with more sources than one invocation polls). */
+  queue: BatchQueue | undefined;
 }
 
 export async function wireQuery(env: QueryEnv): Promise<QueryWiring> {
@@ -52,6 +56,7 @@ export async function wirePoll(env: PollEnv): Promise<PollWiring> {
     sink: createSnsSink({ client: sns, topicArn: env.FANPULSE_TOPIC_ARN, message }),
     // Discord, Slack, Telegram, webhooks: their URLs and tokens from the same credentials as the sources.
     channels: createChannels(config.notify, config.poll, credentials, message),
+    queue: env.FANPULSE_BATCH_QUEUE_URL ? createSqsBatchQueue({ queueUrl: env.FANPULSE_BATCH_QUEUE_URL, endpoint: env.SQS_ENDPOINT, region: env.AWS_REGION }) : undefined,
   };
 }
 

@@ -67,6 +67,12 @@ export interface MonitoringProps {
   /** How often the schedule runs the poll function. */
   readonly pollRate: Duration;
   readonly deadLetterQueue: IQueue;
+  /**
+   * A fanned-out pass's workers (lib/constructs/fan-out.ts): their pass logs join the queries, and
+   * batches in their dead-letter queue alarm.
+   * @default - no fan-out
+   */
+  readonly fanOut?: { readonly worker: IFunction & { readonly logGroup: ILogGroup }; readonly deadLetterQueue: IQueue } | undefined;
   readonly queryFunction: IFunction;
   readonly api: HttpApi;
   /**
@@ -126,6 +132,15 @@ export class Monitoring extends Construct {
       evaluationPeriods: 1,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
+    if (props.fanOut) {
+      alarm('DeadBatches', 'A batch of a fanned-out pass failed every attempt and is in the batch dead-letter queue; see the worker function logs.', {
+        metric: props.fanOut.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: Stats.MAXIMUM }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+    }
     alarm('QueryThrottles', 'The query function was throttled: the account is out of concurrent executions.', {
       metric: queryFunction.metricThrottles({ period: Duration.minutes(5), statistic: Stats.SUM }),
       threshold: 1,
@@ -142,14 +157,16 @@ export class Monitoring extends Construct {
     });
 
     const name = props.dashboardName ?? Stack.of(this).stackName;
+    // A fanned-out pass's source lines are its workers'.
+    const passLogGroups = [props.pollLogGroup, ...(props.fanOut ? [props.fanOut.worker.logGroup] : [])];
     for (const [queryName, queryString] of Object.entries(PASS_QUERIES)) {
-      this.queries.push(new QueryDefinition(this, `Query${this.queries.length}`, { queryDefinitionName: `${name}/${queryName}`, queryString, logGroups: [props.pollLogGroup] }));
+      this.queries.push(new QueryDefinition(this, `Query${this.queries.length}`, { queryDefinitionName: `${name}/${queryName}`, queryString, logGroups: passLogGroups }));
     }
 
     if (!props.dashboard) return;
     this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: name, defaultInterval: Duration.days(7) });
     const logs = (title: string, queryName: keyof typeof PASS_QUERIES, view: LogQueryVisualizationType, width: number) =>
-      new LogQueryWidget({ title, logGroupNames: [props.pollLogGroup.logGroupName], queryString: PASS_QUERIES[queryName].toString(), view, width, height: 6 });
+      new LogQueryWidget({ title, logGroupNames: passLogGroups.map((group) => group.logGroupName), queryString: PASS_QUERIES[queryName].toString(), view, width, height: 6 });
     this.dashboard.addWidgets(
       new TextWidget({
         markdown:

@@ -19,7 +19,7 @@ import { Construct } from 'constructs';
 import type { Alerting } from './alerting.ts';
 import type { Credentials } from './credentials.ts';
 import { isAbsolute, relative } from 'node:path';
-import { BUNDLED_CONFIG, HouseFunction, PROJECT_ROOT, TASK_ROOT, useTable } from './node-function.ts';
+import { BUNDLED_CONFIG, HouseFunction, PROJECT_ROOT, TASK_ROOT, useTable, type HouseFunctionProps } from './node-function.ts';
 
 /**
  * A pass's budget. Shorter than the pass lock's lease, so a live pass never loses its lock to the
@@ -61,10 +61,24 @@ export class Polling extends Construct {
   readonly rate: Duration;
   /** The role EventBridge Scheduler invokes the function with (the digest schedule uses it too). */
   readonly schedulerRole: Role;
+  /** What any function doing a pass's work is built with: the bundled config and the pass's environment (the fan-out's worker too). */
+  readonly passFunctionProps: Required<Pick<HouseFunctionProps, 'bundledFiles' | 'environment'>>;
+  private readonly props: PollingProps;
 
   constructor(scope: Construct, id: string, props: PollingProps) {
     super(scope, id);
+    this.props = props;
     this.rate = props.rate ?? Duration.minutes(15);
+    this.passFunctionProps = {
+      bundledFiles: { [BUNDLED_CONFIG]: props.configFile },
+      environment: {
+        FANPULSE_CONFIG_FILE: `${TASK_ROOT}/${BUNDLED_CONFIG}`,
+        // The config as the deployer names it, for the commands an alert quotes (the bundled path means nothing on a laptop).
+        FANPULSE_CONFIG_SOURCE: configSource(props.configFile),
+        FANPULSE_TOPIC_ARN: props.alerting.topic.topicArn,
+        ...(props.pageUrl ? { FANPULSE_PAGE_URL: props.pageUrl } : {}),
+      },
+    };
 
     this.deadLetterQueue = new Queue(this, 'DeadLetters', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -81,18 +95,9 @@ export class Polling extends Construct {
       description: 'fanpulse: one poll pass over every source (fetch, score, store, detect, alert)',
       timeout: POLL_TIMEOUT,
       memorySize: props.memorySize ?? 512,
-      bundledFiles: { [BUNDLED_CONFIG]: props.configFile },
-      environment: {
-        FANPULSE_CONFIG_FILE: `${TASK_ROOT}/${BUNDLED_CONFIG}`,
-        // The config as the deployer names it, for the commands an alert quotes (the bundled path means nothing on a laptop).
-        FANPULSE_CONFIG_SOURCE: configSource(props.configFile),
-        FANPULSE_TOPIC_ARN: props.alerting.topic.topicArn,
-        ...(props.pageUrl ? { FANPULSE_PAGE_URL: props.pageUrl } : {}),
-      },
+      ...this.passFunctionProps,
     });
-    useTable(this.function, props.table, 'read-write');
-    props.alerting.grantPublish(this.function);
-    props.credentials?.passTo(this.function);
+    this.grantPass(this.function);
 
     // A failed pass is retried (every pass is idempotent) until the next one is due; after that,
     // running it adds nothing the next pass would not do.
@@ -131,6 +136,13 @@ export class Polling extends Construct {
         maxEventAge,
       }),
     });
+  }
+
+  /** Grants a function what a pass touches, with the environment naming each: the table, the alert topic, the credentials. */
+  grantPass(fn: HouseFunction): void {
+    useTable(fn, this.props.table, 'read-write');
+    this.props.alerting.grantPublish(fn);
+    this.props.credentials?.passTo(fn);
   }
 }
 

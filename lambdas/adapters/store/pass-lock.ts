@@ -1,12 +1,12 @@
 // The pass lock: one pass at a time, with a lease so a pass that died releases it by running out.
 
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Store } from '../../core/ports.ts';
 import type { TableClient } from './table-client.ts';
 import { keys } from './table-schema.ts';
 
-export function passLock({ client, tableName, send, batchGet }: TableClient): Pick<Store, 'acquirePassLock' | 'releasePassLock'> {
+export function passLock({ client, tableName, send, batchGet }: TableClient): Pick<Store, 'acquirePassLock' | 'releasePassLock' | 'renewPassLock'> {
   return {
     async acquirePassLock(holder, now, until, { process, replacing } = {}) {
       try {
@@ -27,6 +27,28 @@ export function passLock({ client, tableName, send, batchGet }: TableClient): Pi
         const [lock] = await batchGet([keys.passLock]);
         const held = typeof lock?.host === 'string' && typeof lock.pid === 'number' ? { process: { host: lock.host, pid: lock.pid } } : {};
         return { acquired: false, heldUntil: String(lock?.until ?? until), heldBy: String(lock?.holder ?? ''), ...held };
+      }
+    },
+
+    async renewPassLock(holder, until) {
+      try {
+        await send('pass lock', () =>
+          client.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: keys.passLock,
+              UpdateExpression: 'SET #until = :until',
+              // Only while the pass still holds it: never revives a lock released or taken over.
+              ConditionExpression: 'holder = :holder',
+              ExpressionAttributeNames: { '#until': 'until' },
+              ExpressionAttributeValues: { ':holder': holder, ':until': until },
+            }),
+          ),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
       }
     },
 

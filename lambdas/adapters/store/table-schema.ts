@@ -13,6 +13,8 @@
 //   SOURCE / <sourceId>                 validators, cursor and health of a source
 //   SESSION / <key>                     a login session sources share (e.g. a Bluesky account's tokens)
 //   LOCK / PASS                         the pass lock (holder and lease)
+//   FANOUT / <passId>                   a pass fanned out to workers: its batch count, the batches
+//                                       stored, the finish's claim and when it finished (expires)
 //   ALERTSTATE / <topic>#<kind>         cooldown and the alert being delivered
 //   ALERT / <windowStart>#<alertId>     alert history
 //   DELIVERY#<alertId> / <channel>      one channel's delivery of one alert (sent, deferred, dead)
@@ -37,6 +39,7 @@ export const keys = {
   source: (sourceId: string): ItemKey => ({ pk: 'SOURCE', sk: sourceId }),
   session: (key: string): ItemKey => ({ pk: 'SESSION', sk: key }),
   passLock: { pk: 'LOCK', sk: 'PASS' } as ItemKey,
+  fanOutPass: (passId: string): ItemKey => ({ pk: 'FANOUT', sk: passId }),
   /** The topics ever counted, so a reader can tell an empty store or a config that names others. */
   storedTopics: { pk: 'META', sk: 'TOPICS' } as ItemKey,
   alertState: (topic: string, kind: string): ItemKey => ({ pk: 'ALERTSTATE', sk: `${topic}#${kind}` }),
