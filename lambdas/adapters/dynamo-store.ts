@@ -6,6 +6,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Store } from '../core/ports.ts';
 import { alertStates } from './store/alerts.ts';
 import { buckets } from './store/buckets.ts';
+import { announcingWrites, readChangeMark } from './store/change-counter.ts';
 import { channelDeliveries } from './store/deliveries.ts';
 import { passLock } from './store/pass-lock.ts';
 import { postListing } from './store/posts.ts';
@@ -22,13 +23,16 @@ export interface DynamoStoreOptions {
 
 export function createDynamoStore({ client, tableName, createIfMissing = true }: DynamoStoreOptions): Store {
   const table = createTableClient(client, tableName);
+  // The writers of what the query API caches (the buckets) announce their writes first.
+  const announced = announcingWrites(table);
   return {
     ensureReady: () => table.ensureTable(createIfMissing),
+    changeMark: (now) => readChangeMark(table, now),
     ...passLock(table),
     ...sourceStates(table),
-    ...buckets(table),
+    ...buckets(announced),
     ...postListing(table),
-    ...recountStore(table),
+    ...recountStore(announced),
     ...alertStates(table),
     ...channelDeliveries(table),
   };
