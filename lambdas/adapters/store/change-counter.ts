@@ -10,7 +10,7 @@
 // Only a write that is made opens a window: a pass with nothing to write adds no request.
 
 import { randomUUID } from 'node:crypto';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChangeMark } from '../../core/ports.ts';
 import type { Item, TableClient } from './table-client.ts';
 import { keys } from './table-schema.ts';
@@ -49,11 +49,21 @@ export function announcingWrites(table: TableClient, clock: () => Date = () => n
     return joined;
   }
 
-  async function leave(joined: Window) {
+  /** The last write of a window out closes it; a window that never opened has nothing to close. */
+  async function leave(joined: Window): Promise<void> {
     joined.writes--;
     if (joined.writes > 0) return;
     if (window === joined) window = null;
-    await update('change window', { UpdateExpression: 'REMOVE #w', ExpressionAttributeNames: { '#w': joined.name } });
+    try {
+      await joined.opened;
+    } catch {
+      return;
+    }
+    try {
+      await update('change window', { UpdateExpression: 'REMOVE #w', ExpressionAttributeNames: { '#w': joined.name } });
+    } catch {
+      // Left open, it only makes readers read afresh until OPEN_WINDOW_MS; the write's own outcome is what the caller needs.
+    }
   }
 
   return {
@@ -64,23 +74,16 @@ export function announcingWrites(table: TableClient, clock: () => Date = () => n
         await joined.opened;
         return await table.send(what, run);
       } finally {
-        // A window that failed to open leaves nothing to close; a failed write still closes its window.
-        await joined.opened.then(
-          () => leave(joined),
-          () => {
-            joined.writes--;
-            if (window === joined) window = null;
-          },
-        );
+        await leave(joined);
       }
     },
   };
 }
 
-/** Where the counter stands now (one strongly consistent GetItem). */
-export async function readChangeMark({ client, tableName, send }: TableClient, now: Date): Promise<ChangeMark> {
-  const response = await send('change counter read', () => client.send(new GetCommand({ TableName: tableName, Key: keys.changes, ConsistentRead: true })));
-  return changeMark(response.Item, now);
+/** Where the counter stands now: one strongly consistent read (BatchGetItem, the read the query function may make). */
+export async function readChangeMark({ batchGet }: TableClient, now: Date): Promise<ChangeMark> {
+  const [item] = await batchGet([keys.changes]);
+  return changeMark(item, now);
 }
 
 export function changeMark(item: Item | undefined, now: Date): ChangeMark {
