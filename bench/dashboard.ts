@@ -60,10 +60,14 @@ export async function main(): Promise<void> {
       const runs: Visit[] = [];
       // A fresh context each run: nothing cached, as a first visit.
       for (let run = 0; run < RUNS; run++) runs.push(await visit(browser, `${url}${view}`));
-      const at = (pick: (v: Visit) => number) => median(runs.map(pick)).toFixed(0);
+      // serve keeps /trends answers while the store is unchanged (lambdas/http/answer-cache.ts): the
+      // first visit reads the store, the later ones (same hour, same view) are answered from memory.
+      const [cold, ...warm] = runs as [Visit, ...Visit[]];
+      const at = (pick: (v: Visit) => number) => median(warm.map(pick)).toFixed(0);
       console.log(
-        `  first chart, all topics, ${what}: median ${at((v) => v.chart)} ms of ${RUNS} (${runs.map((v) => v.chart.toFixed(0)).join(', ')}) (target ≤ 1000 ms); ` +
-          `GET /trends asked at ${at((v) => v.trendsAsked)} ms, answered in ${at((v) => v.trendsTook)} ms, ${(runs[0]!.trendsBytes / 1024).toFixed(0)} kB`,
+        `  first chart, all topics, ${what}: first visit (serve's cache cold) ${cold.chart.toFixed(0)} ms, GET /trends asked at ${cold.trendsAsked.toFixed(0)} ms, answered in ${cold.trendsTook.toFixed(0)} ms; ` +
+          `later visits (answer cached in serve) median ${at((v) => v.chart)} ms of ${warm.length} (${warm.map((v) => v.chart.toFixed(0)).join(', ')}), /trends asked at ${at((v) => v.trendsAsked)} ms, answered in ${at((v) => v.trendsTook)} ms; ` +
+          `target ≤ 1000 ms; ${(cold.trendsBytes / 1024).toFixed(0)} kB`,
       );
       // Less dependent on what else the machine runs: the page's main-thread CPU up to the first chart (one traced visit).
       console.log(`    page main-thread CPU to the first chart: ${(await mainThreadCpu(browser, `${url}${view}`)).toFixed(0)} ms`);
