@@ -21,7 +21,7 @@ export const OPEN_WINDOW_MS = 60 * 60_000;
 const OPEN_PREFIX = 'open:';
 
 /** The same table client, whose writes (`send`) are announced on the change counter first. */
-export function announcingWrites(table: TableClient, clock: () => Date = () => new Date()): TableClient {
+export function announcingWrites(table: TableClient): TableClient {
   const { client, tableName } = table;
   // The window the writes in flight share; a write that starts while one is open joins it.
   interface Window {
@@ -41,7 +41,7 @@ export function announcingWrites(table: TableClient, clock: () => Date = () => n
       const opened = update('change window', {
         UpdateExpression: 'ADD begun :one SET #w = :at',
         ExpressionAttributeNames: { '#w': name },
-        ExpressionAttributeValues: { ':one': 1, ':at': clock().getTime() },
+        ExpressionAttributeValues: { ':one': 1, ':at': Date.now() },
       });
       joined = window = { opened, name, writes: 0 };
     }
