@@ -59,23 +59,25 @@ export function announcingWrites(table: TableClient): TableClient {
     } catch {
       return;
     }
-    try {
-      await update('change window', { UpdateExpression: 'REMOVE #w', ExpressionAttributeNames: { '#w': joined.name } });
-    } catch {
-      // Left open, it only makes readers read afresh until OPEN_WINDOW_MS; the write's own outcome is what the caller needs.
-    }
+    await update('change window', { UpdateExpression: 'REMOVE #w', ExpressionAttributeNames: { '#w': joined.name } });
   }
 
   return {
     ...table,
     async send(what, run) {
       const joined = join();
+      let result: Awaited<ReturnType<typeof run>>;
       try {
         await joined.opened;
-        return await table.send(what, run);
-      } finally {
-        await leave(joined);
+        result = await table.send(what, run);
+      } catch (error) {
+        // The write's failure is the one to report; a window left open only makes readers read afresh.
+        await leave(joined).catch(() => {});
+        throw error;
       }
+      // A window that cannot be closed fails the write's caller like any store failure: its re-run is idempotent.
+      await leave(joined);
+      return result;
     },
   };
 }
