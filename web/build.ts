@@ -1,11 +1,12 @@
 // `npm run build:web` (and `npm ci`, through `prepare`): bundles the dashboard page into web/dist/
-// with esbuild — the script, uPlot and the styles in one file each, minified, nothing from a CDN —
+// with esbuild — the script, uPlot and the styles in one file each (and boot.js, the first requests),
+// minified, nothing from a CDN —
 // and checks that it made exactly the files the server hands out (lambdas/http/static-page.ts).
 
 import { copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { LOCAL_PAGE_DIR, PAGE_FILES } from '../lambdas/http/static-page.ts';
 
 const WEB_DIR = dirname(fileURLToPath(import.meta.url));
@@ -15,17 +16,20 @@ export async function buildPage(outDir: string = LOCAL_PAGE_DIR): Promise<void> 
   const staging = `${outDir}.building-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
-  await build({
-    entryPoints: { app: join(WEB_DIR, 'src', 'main.ts') },
+  const common: BuildOptions = {
     outdir: staging,
     bundle: true,
     minify: true,
-    format: 'esm',
     // Browsers of the last few years, phones included; nothing here needs newer syntax.
     target: ['chrome100', 'firefox100', 'safari15'],
     legalComments: 'none',
     logLevel: 'warning',
-  });
+  };
+  await Promise.all([
+    build({ ...common, entryPoints: { app: join(WEB_DIR, 'src', 'main.ts') }, format: 'esm' }),
+    // A classic script: it runs from <head> as soon as it arrives (web/src/boot.ts says why).
+    build({ ...common, entryPoints: { boot: join(WEB_DIR, 'src', 'boot.ts') }, format: 'iife' }),
+  ]);
   await copyFile(join(WEB_DIR, 'index.html'), join(staging, 'index.html'));
   const made = (await readdir(staging)).sort();
   const expected = Object.values(PAGE_FILES).map((f) => f.file).sort();

@@ -6,6 +6,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Store } from '../core/ports.ts';
 import { alertStates } from './store/alerts.ts';
 import { buckets } from './store/buckets.ts';
+import { announcingWrites, readChangeMark } from './store/change-counter.ts';
 import { channelDeliveries } from './store/deliveries.ts';
 import { fanOutPasses } from './store/fan-out-passes.ts';
 import { passLock } from './store/pass-lock.ts';
@@ -25,14 +26,17 @@ export interface DynamoStoreOptions {
 
 export function createDynamoStore({ client, tableName, createIfMissing = true, bucketNodeBytes }: DynamoStoreOptions): Store {
   const table = createTableClient(client, tableName);
+  // The writers of what the query API caches (the buckets) announce their writes first.
+  const announced = announcingWrites(table);
   return {
     ensureReady: () => table.ensureTable(createIfMissing),
+    changeMark: (now) => readChangeMark(table, now),
     ...passLock(table),
     ...fanOutPasses(table),
     ...sourceStates(table),
-    ...buckets(table, { nodeBytes: bucketNodeBytes }),
+    ...buckets(announced, { nodeBytes: bucketNodeBytes }),
     ...postListing(table),
-    ...recountStore(table, { nodeBytes: bucketNodeBytes }),
+    ...recountStore(announced, { nodeBytes: bucketNodeBytes }),
     ...alertStates(table),
     ...channelDeliveries(table),
   };

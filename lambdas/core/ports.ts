@@ -118,9 +118,17 @@ export interface LockProcess {
 
 export type PassLockResult = { acquired: true } | { acquired: false; heldUntil: string; heldBy: string; process?: LockProcess };
 
+/** Where the store's change counter stands: `count` changes before any counted data does; `writing` while a write may be landing. */
+export interface ChangeMark {
+  count: number;
+  writing: boolean;
+}
+
 export interface Store extends SessionStore, RecountStore, FanOutStore {
   /** Creates the table if missing (and sets TTL where the endpoint supports it). */
   ensureReady(): Promise<void>;
+  /** The change counter (buckets and recounts announce their writes on it): what an exact read cache checks. */
+  changeMark(now: Date): Promise<ChangeMark>;
   /**
    * One pass at a time: takes the pass lock for `holder` until `until` unless another holder has
    * it and its lease has not run out (a pass that died releases it by running out). A local pass

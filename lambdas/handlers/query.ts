@@ -4,6 +4,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { readQueryEnv, type QueryEnv } from '../config/env.ts';
+import { createAnswerCache } from '../http/answer-cache.ts';
 import { answerQuery, type HttpResponse, type PageFiles } from '../http/query-api.ts';
 import { createPageAnswer } from '../http/static-page.ts';
 import { renderJson } from '../query/format.ts';
@@ -12,7 +13,8 @@ import { once, systemClock, wireQuery } from './wiring.ts';
 
 export function createQueryHandler(readEnv: () => QueryEnv, logger = new Logger(), clock: Clock = systemClock) {
   const env = once(async () => readEnv());
-  const wiring = once(async () => wireQuery(await env()));
+  // Answers kept for the container's life, within a quarter of the function's 256 MB.
+  const wiring = once(async () => ({ ...(await wireQuery(await env())), cache: createAnswerCache({ chars: 16 * 1024 * 1024 }) }));
   const pageDir = once(async () => (await env()).FANPULSE_PAGE_DIR);
   // A page that cannot be read is this function's fault: logged, and a plain 500 to the caller.
   const page: PageFiles = async (path) => {

@@ -8,11 +8,12 @@ import { z } from 'zod';
 import type { Config } from '../config/schema.ts';
 import { StoreError, UsageError } from '../core/errors.ts';
 import type { Store } from '../core/ports.ts';
-import { planPosts, readAlertsWithDeliveries, readSources, readTrends } from '../query/read.ts';
+import { inWholeHours, planPosts, planTrends, readAlertsWithDeliveries, readPlannedTrends, readSources } from '../query/read.ts';
 import { alertsParamsSchema, parseParams, postsParamsSchema, sourcesParamsSchema, trendsParamsSchema } from '../query/params.ts';
 import { postColumns } from '../query/post-columns.ts';
 import { renderCsv, renderJson } from '../query/format.ts';
 import { trendColumns } from '../query/trend-columns.ts';
+import type { AnswerCache } from './answer-cache.ts';
 
 export interface HttpRequest {
   method: string;
@@ -30,6 +31,8 @@ export interface HttpResponse {
 export interface QueryDeps {
   config: Config;
   store: Store;
+  /** Keeps /trends answers while the store has not changed (answer-cache.ts); without it every request reads. */
+  cache?: AnswerCache;
 }
 
 /** Called with what went wrong inside (never shown to the caller) and the status it became. */
@@ -58,11 +61,18 @@ function takeFormat<F extends string>(query: Record<string, string | undefined>,
 }
 
 const routes: Record<string, Route> = {
-  async '/trends'(query, { config, store }, now) {
+  async '/trends'(query, { config, store, cache }, now) {
     const { format, rest } = takeFormat(query, ['json', 'csv'] as const);
     const params = parseParams(trendsParamsSchema, { ...rest, format });
-    const buckets = await readTrends(store, config, params, now);
-    return format === 'csv' ? respond(200, CSV_TYPE, renderCsv(buckets, trendColumns)) : respond(200, JSON_TYPE, renderJson(buckets));
+    // Keyed on the hours read, not the clock: "7d" asked twice within an hour is one answer.
+    const plan = inWholeHours(planTrends(config, params, now));
+    const read = async () => {
+      const buckets = await readPlannedTrends(store, plan, params.bucket);
+      return format === 'csv' ? respond(200, CSV_TYPE, renderCsv(buckets, trendColumns)) : respond(200, JSON_TYPE, renderJson(buckets));
+    };
+    if (!cache) return read();
+    const key = JSON.stringify(['/trends', plan.topics, plan.source ?? null, plan.since, plan.until, params.bucket, format]);
+    return cache.answer(key, store, now, read);
   },
   async '/posts'(query, { config, store }, now) {
     const { format, rest } = takeFormat(query, ['json', 'csv'] as const);

@@ -11,6 +11,7 @@ import type { HttpResponse } from './query-api.ts';
 /** Request path → the built file that answers it. The build (web/build.ts) makes exactly these. */
 export const PAGE_FILES = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/boot.js': { file: 'boot.js', type: 'text/javascript; charset=utf-8' },
   '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
   '/app.css': { file: 'app.css', type: 'text/css; charset=utf-8' },
 } as const satisfies Record<string, { file: string; type: string }>;

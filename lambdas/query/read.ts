@@ -45,6 +45,17 @@ export function planTrends(config: Config, params: TrendsParams, now: Date): Tre
   };
 }
 
+/**
+ * The same plan over whole hours (`since` back to its hour, `until` on to the end of its hour): it
+ * reads the same stored hours and shapes the same series, every bucket being an hour or a day of
+ * them, so it gives the same answer, and an answer depends on the hours only (a cache keys on them).
+ */
+export function inWholeHours(plan: TrendsPlan): TrendsPlan {
+  const sinceMs = Math.floor(plan.range.sinceMs / HOUR_MS) * HOUR_MS;
+  const untilMs = Math.ceil(plan.range.untilMs / HOUR_MS) * HOUR_MS;
+  return { ...plan, range: { sinceMs, untilMs }, since: iso(sinceMs), until: iso(untilMs) };
+}
+
 export const readTrends = (store: Store, config: Config, params: TrendsParams, now: Date): Promise<TrendBucket[]> =>
   readPlannedTrends(store, planTrends(config, params, now), params.bucket);
 

@@ -153,6 +153,21 @@ describe('the dashboard', { timeout: 120_000 }, () => {
     await page.close();
   });
 
+  it('asks for the first view\'s data once: what boot.js started is taken over by the page, not asked again', async () => {
+    for (const view of ['', '?range=30d&topic=ballard', '?range=24h&source=news&split=source']) {
+      const page = await context.newPage();
+      const asked: string[] = [];
+      page.on('request', (request) => asked.push(new URL(request.url()).pathname));
+      await page.goto(`${url}${view}`);
+      // The posts panel asks last, once the charts' data is in.
+      await page.locator('#posts li.post').first().waitFor({ timeout: 30_000 });
+      const count = (path: string) => asked.filter((p) => p === path).length;
+      // A split view asks once more per source it splits into (here news alone).
+      expect([count('/config'), count('/alerts'), count('/trends')], view).toEqual([1, 1, view.includes('split') ? 2 : 1]);
+      await page.close();
+    }
+  });
+
   it('keeps the topic and source filters in the address and shows their data', async () => {
     const page = await open();
     await page.selectOption('select[name=topic]', 'ballard');

@@ -89,7 +89,8 @@ const recount = (cfg: Config, store: Store, now = NOW): Promise<RecountReport> =
 async function buckets(tableName: string) {
   const items = (await dynamo.client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true }))).Items ?? [];
   return items
-    .filter((item) => String(item.pk).startsWith('TREND#') || item.pk === 'META')
+    // The topic list, not the change counter (how many writes made the same data is not data).
+    .filter((item) => String(item.pk).startsWith('TREND#') || (item.pk === 'META' && item.sk === 'TOPICS'))
     .map(({ version: _version, ...item }) =>
       Object.fromEntries(
         Object.entries(item)

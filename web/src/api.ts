@@ -1,6 +1,5 @@
-// The query API as the page reads it: same origin, paths relative to the page (so a deployed API
-// behind a stage path works too). Types mirror the JSON the API documents; an error body
-// ({"error": "..."}) becomes the message the page shows.
+// The query API as the page reads it: same origin, paths relative to the page. Types mirror the
+// JSON the API documents; an error body ({"error": "..."}) becomes the message the page shows.
 
 export type Label = 'positive' | 'negative' | 'neutral';
 
@@ -83,12 +82,40 @@ export class ApiError extends Error {
   override name = 'ApiError';
 }
 
-async function get<T>(path: string, params: Params = {}): Promise<T> {
+/** An API address, relative to the page (so a deployed API behind a stage path works too). */
+const apiUrl = (path: string, params: Params = {}): URL => {
   const url = new URL(path, document.baseURI);
   for (const [name, value] of Object.entries(params)) if (value !== null && value !== undefined) url.searchParams.set(name, String(value));
+  return url;
+};
+
+const ask = (url: URL) => fetch(url, { headers: { accept: 'application/json' } });
+
+// Requests boot.js started before this script was loaded, by address: the page's first request
+// for the same address takes its answer over (once) instead of asking again.
+type Early = Map<string, Promise<Response>>;
+const early = (): Early => ((globalThis as { fanpulseEarly?: Early }).fanpulseEarly ??= new Map());
+
+/** Starts a GET now, for `get` to take over later (boot.ts, for the first view's data). */
+export function prefetch(path: string, params: Params = {}): void {
+  const url = apiUrl(path, params);
+  const response = ask(url);
+  // Its failure is reported by the `get` that takes it over, not as an unhandled rejection here.
+  response.catch(() => undefined);
+  early().set(url.href, response);
+}
+
+function takeEarly(url: URL): Promise<Response> | undefined {
+  const response = early().get(url.href);
+  early().delete(url.href);
+  return response;
+}
+
+async function get<T>(path: string, params: Params = {}): Promise<T> {
+  const url = apiUrl(path, params);
   let response: Response;
   try {
-    response = await fetch(url, { headers: { accept: 'application/json' } });
+    response = await (takeEarly(url) ?? ask(url));
   } catch {
     throw new ApiError(`cannot reach the server for ${path}: is fanpulse serve still running?`);
   }

@@ -32,15 +32,18 @@ export interface ChartSpec {
 const alertLabel = (alert: Alert) => `${alert.topicName}: ${alert.count} petition mentions, ${formatLocal(alert.windowStart)}`;
 
 /** The figure (chart + table); call the returned `destroy` before replacing it. */
-export function renderChart(spec: ChartSpec): { element: HTMLElement; draw: () => uPlot; destroy: () => void } {
+export function renderChart(spec: ChartSpec): { element: HTMLElement; draw: () => void; destroy: () => void } {
   const { grid } = spec;
   const plot = h('div', { class: 'plot' });
   const markers = h('div', { class: 'markers', role: 'group', 'aria-label': 'Alerts on this timeline' });
   const element = h('figure', { class: 'chart' }, plot, dataTable(spec));
   let chart: uPlot | undefined;
   let resize: ResizeObserver | undefined;
+  let destroyed = false;
 
+  /** Draws the chart (once); nothing after `destroy`, so a deferred draw of a replaced chart is harmless. */
   const draw = () => {
+    if (destroyed || chart) return;
     const times = grid.times.map((t) => Date.parse(t) / 1000);
     const data: uPlot.AlignedData = [times, ...grid.series.map((s) => s.buckets.map((b) => (b ? spec.value(b) : null)))];
     const width = Math.max(plot.clientWidth, 280);
@@ -90,9 +93,8 @@ export function renderChart(spec: ChartSpec): { element: HTMLElement; draw: () =
       if (chart && Math.abs(w - chart.width) > 4) chart.setSize({ width: w, height: w < 500 ? 200 : 260 });
     });
     resize.observe(plot);
-    return chart;
   };
-  return { element, draw, destroy: () => (resize?.disconnect(), chart?.destroy()) };
+  return { element, draw, destroy: () => ((destroyed = true), resize?.disconnect(), chart?.destroy()) };
 }
 
 /** Bands over the alert windows and one focusable marker per alert, kept in place on every redraw. */
@@ -108,7 +110,9 @@ function drawAlerts(u: uPlot, spec: ChartSpec, markers: HTMLElement): void {
     ctx.fillRect(x0, bbox.top, Math.max(x1 - x0, 3 * devicePixelRatio), bbox.height);
   }
   ctx.restore();
-  const left = u.over.offsetLeft;
+  if (inView.length === 0 && !markers.firstChild) return;
+  // uPlot places its overlay with inline px: read them, not offsetLeft, which would force a layout per draw.
+  const [left, top] = [parseFloat(u.over.style.left) || 0, parseFloat(u.over.style.top) || 0];
   const existing = new Map([...markers.querySelectorAll<HTMLButtonElement>('button')].map((b) => [b.dataset.alert!, b]));
   for (const alert of inView) {
     const id = `${alert.topic}|${alert.windowStart}`;
@@ -121,7 +125,7 @@ function drawAlerts(u: uPlot, spec: ChartSpec, markers: HTMLElement): void {
     }
     const mid = (Date.parse(alert.windowStart) + Date.parse(alert.windowEnd)) / 2000;
     button.style.left = `${left + u.valToPos(Math.min(Math.max(mid, min), max), 'x')}px`;
-    button.style.top = `${u.over.offsetTop}px`;
+    button.style.top = `${top}px`;
   }
   for (const stale of existing.values()) stale.remove();
 }

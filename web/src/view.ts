@@ -60,3 +60,8 @@ export function writeView(view: View): string {
 export function apiRange(view: View): { since: string; until?: string } {
   return view.range === 'custom' && view.since && view.until ? { since: view.since, until: view.until } : { since: view.range };
 }
+
+/** GET /trends's parameters for a view, all topics' series or one source's: one rule for the page and boot.ts. */
+export function trendsQuery(view: View, source: string | null): Record<string, string | null> {
+  return { ...apiRange(view), bucket: view.bucket, topic: view.topic, source };
+}

@@ -19,6 +19,7 @@
 //   ALERT / <windowStart>#<alertId>     alert history
 //   DELIVERY#<alertId> / <channel>      one channel's delivery of one alert (sent, deferred, dead)
 //   CHANNEL / <channel>                 a channel found dead (its webhook answered 404)
+//   META / TOPICS, META / CHANGES       the topics ever counted; the change counter (change-counter.ts)
 
 export const KEY_SCHEMA = { partitionKey: 'pk', sortKey: 'sk' } as const;
 
@@ -42,6 +43,8 @@ export const keys = {
   fanOutPass: (passId: string): ItemKey => ({ pk: 'FANOUT', sk: passId }),
   /** The topics ever counted, so a reader can tell an empty store or a config that names others. */
   storedTopics: { pk: 'META', sk: 'TOPICS' } as ItemKey,
+  /** The change counter and its open write windows (store/change-counter.ts): what an exact read cache checks. */
+  changes: { pk: 'META', sk: 'CHANGES' } as ItemKey,
   alertState: (topic: string, kind: string): ItemKey => ({ pk: 'ALERTSTATE', sk: `${topic}#${kind}` }),
   alertStatePartition: 'ALERTSTATE',
   alertHistoryPartition: 'ALERT',

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { createAnswerCache } from '../../http/answer-cache.ts';
 import { answerQuery, type HttpRequest } from '../../http/query-api.ts';
 import { answerPage } from '../../http/static-page.ts';
 import { parseParams } from '../../query/params.ts';
@@ -29,7 +30,8 @@ export async function run(options: ServeOptions): Promise<string> {
   const settings = parseParams(serveOptionsSchema, flags);
   const config = await readConfig(options);
   const store = await openLastingStore(options, (where) => console.error(`fanpulse: the store's server went away; now using the ${where}`));
-  const deps = async () => ({ config, store: store.store });
+  const cache = createAnswerCache();
+  const deps = async () => ({ config, store: store.store, cache });
 
   const server = createServer((req, res) => {
     void answer(req, res).catch((error: unknown) => {

@@ -45,6 +45,7 @@ describe('QueryApi', () => {
       ['GET /alerts', 'NONE'],
       ['GET /app.css', 'NONE'],
       ['GET /app.js', 'NONE'],
+      ['GET /boot.js', 'NONE'],
       ['GET /config', 'NONE'],
       ['GET /posts', 'NONE'],
       ['GET /sources', 'NONE'],

@@ -95,6 +95,33 @@ describe('fanpulse serve', () => {
     },
   );
 
+  it('answers /trends again from its cache only while nothing changed: a recount by another process shows on the next request', async () => {
+    const path = `trends?since=${SINCE}&until=${UNTIL}&format=csv`;
+    const before = await (await get(path)).text();
+    expect(await (await get(path)).text()).toBe(before);
+    const postsIn = (csv: string) => csv.trim().split('\n').slice(1).reduce((n, line) => n + Number(line.split(',')[3]), 0);
+    expect(postsIn(before)).toBe(3);
+
+    // The petition post no longer counts under this config; the recount rewrites its hour.
+    const narrower = join(dir, 'narrower.config.json');
+    await writeFile(
+      narrower,
+      JSON.stringify({
+        topics: [{ id: 'bosch-legacy', name: 'Bosch: Legacy', keywords: ['bosch legacy'], exclude: ['petition'], petitionKeywords: ['petition'] }],
+        sources: [{ id: 'fans', type: 'rss', url: `${feeds.url}/fans.xml`, topics: ['bosch-legacy'] }],
+      }),
+    );
+    const recount = (config: string) => runCli(['recount', '--since', SINCE, '--now', NOW, '--config', config, '--data-dir', join(dir, 'data')]);
+    expect((await recount(narrower)).code).toBe(0);
+    const after = await (await get(path)).text();
+    expect(postsIn(after)).toBe(2);
+    expect(after).toBe((await cli('trends', '--since', SINCE, '--until', UNTIL, '--format', 'csv')).stdout);
+
+    // And back, for the tests after this one.
+    expect((await recount(configFile)).code).toBe(0);
+    expect(await (await get(path)).text()).toBe(before);
+  });
+
   it('stops on Ctrl-C with exit 0, saying so', async () => {
     serve.child.kill('SIGINT');
     expect(await serve.exited).toBe(0);

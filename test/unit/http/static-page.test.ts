@@ -14,6 +14,7 @@ beforeAll(async () => {
   await mkdir(dist);
   await writeFile(join(dist, 'index.html'), '<!doctype html><title>page</title>');
   await writeFile(join(dist, 'app.js'), 'console.log(1)');
+  await writeFile(join(dist, 'boot.js'), 'console.log(0)');
   await writeFile(join(dist, 'app.css'), 'body{}');
   await writeFile(join(dist, 'notes.txt'), 'built but not handed out');
   await writeFile(join(root, 'secret.txt'), 'do not serve');
@@ -30,7 +31,8 @@ describe('answerPage', () => {
     expect(page!.headers['x-content-type-options']).toBe('nosniff');
   });
 
-  it('serves the bundle and its styles by name', async () => {
+  it('serves the bundle, its first-requests script and its styles by name', async () => {
+    expect(await answer('/boot.js')).toMatchObject({ status: 200, body: 'console.log(0)', headers: { 'content-type': 'text/javascript; charset=utf-8' } });
     expect(await answer('/app.js')).toMatchObject({ status: 200, body: 'console.log(1)', headers: { 'content-type': 'text/javascript; charset=utf-8' } });
     expect(await answer('/app.css')).toMatchObject({ status: 200, body: 'body{}', headers: { 'content-type': 'text/css; charset=utf-8' } });
   });
