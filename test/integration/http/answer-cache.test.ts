@@ -142,30 +142,33 @@ describe('the /trends answer cache', () => {
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 8 }), async (steps) => {
         const { store, tableName } = await dynamo.newStore();
         const cache = createAnswerCache({ answers: 3 });
-        let pendingWrite: Promise<unknown> = Promise.resolve();
+        // Every write not yet awaited: a read waits for all of them, or a slower earlier write could land
+        // between the cached read and the fresh one it is compared with.
+        const pending: Promise<unknown>[] = [];
+        const settled = () => Promise.all(pending.splice(0));
         for (const s of steps) {
           if (s.kind === 'write') {
             const key = `p${n++}`;
             const writer = s.crashAfter === null ? store : createDynamoStore({ client: crashingClient(dynamo.endpoint, s.crashAfter).client, tableName });
             // Not awaited: the next read may run while it writes.
-            pendingWrite = writer.ingest([post(key, s.hoursBack, s.topic)], retention).catch((error: Error) => {
+            pending.push(writer.ingest([post(key, s.hoursBack, s.topic)], retention).catch((error: Error) => {
               if (!/injected crash|has crashed/.test(error.message)) throw error;
-            });
+            }));
             continue;
           }
           const query = { since: s.since, bucket: s.bucket };
           if (s.alongsideWrite) {
             // Read while a write may be landing: the answer is one of the states around it.
             const during = trends(store, cache, query);
-            await pendingWrite;
+            await settled();
             await during;
           } else {
-            await pendingWrite;
+            await settled();
           }
           // Once the writes have settled, a read gives exactly what a fresh read gives.
           expect(await trends(store, cache, query)).toBe(await trends(store, undefined, query));
         }
-        await pendingWrite;
+        await settled();
       }),
       { numRuns: 40 },
     );
