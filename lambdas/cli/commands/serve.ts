@@ -12,6 +12,7 @@ import { parseParams } from '../../query/params.ts';
 import { UsageError } from '../../core/errors.ts';
 import { readConfig, type CommonOptions } from '../context.ts';
 import { openLastingStore } from '../lasting-store.ts';
+import { readView, trendsQuery } from '../../../web/src/view.ts';
 
 export const serveOptionsSchema = z.strictObject({
   port: z.coerce.number({ error: 'must be a port number from 0 to 65535' }).int().min(0).max(65_535, { error: 'must be a port number from 0 to 65535' }).default(8787),
@@ -55,6 +56,7 @@ export async function run(options: ServeOptions): Promise<string> {
     await store.close();
     throw error;
   }
+  await readDefaultView(answerQuery, deps);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
   const url = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}/`;
@@ -72,6 +74,16 @@ export async function run(options: ServeOptions): Promise<string> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await store.close();
   return 'stopped\n';
+}
+
+/**
+ * Reads the page's default view once before the address is announced: the first visitor's chart is
+ * then answered from the cache (exact: it is re-read as soon as anything is written), and the
+ * process and the store are warm. A failure here is the first request's to report, not start-up's.
+ */
+async function readDefaultView(answer: typeof answerQuery, deps: Parameters<typeof answerQuery>[1]): Promise<void> {
+  const query = Object.fromEntries(Object.entries(trendsQuery(readView(''), null)).filter((entry): entry is [string, string] => entry[1] !== null));
+  await answer({ method: 'GET', path: '/trends', query }, deps, new Date(), () => {}).catch(() => {});
 }
 
 function listen(server: ReturnType<typeof createServer>, port: number, host: string): Promise<void> {
