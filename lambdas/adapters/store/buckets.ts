@@ -18,7 +18,7 @@ import type { BucketEntry } from '../../core/recount.ts';
 import type { ScoredPost, TopPost, TrendBucket } from '../../core/types.ts';
 import { childPath, counterNames, countedIn, entryBytes, hourCounts, isClosed, itemBytes, NODE_BYTES, nodeOf, nodeSk, routeKey, scopeAttr } from './bucket-nodes.ts';
 import { postItem } from './post-item.ts';
-import { addPostSources, putNewPosts, type StoredHead } from './post-writes.ts';
+import { addPostSources, HEAD_PROJECTION, putNewPosts, storedHead, type StoredHead } from './post-writes.ts';
 import { justBefore, REQUEST_CONCURRENCY, type Item, type TableClient } from './table-client.ts';
 import { keys, postId, type ItemKey } from './table-schema.ts';
 
@@ -218,7 +218,7 @@ export function buckets(table: TableClient, { nodeBytes = NODE_BYTES }: BucketOp
 
       const ids = new Map([...byKey.keys()].map((key) => [key, postId(key)]));
       const stored = new Map(
-        (await batchGet([...ids.values()].map(keys.post), 'pk, bucketStart, sources, sourceId')).map((item) => [String(item.pk), item]),
+        (await batchGet([...ids.values()].map(keys.post), HEAD_PROJECTION.expression, HEAD_PROJECTION.names)).map((item) => [String(item.pk), item]),
       );
 
       const expiresAt = Math.floor(now.getTime() / 1000) + retentionDays * 86_400;
@@ -234,11 +234,11 @@ export function buckets(table: TableClient, { nodeBytes = NODE_BYTES }: BucketOp
         const sources = new Set(group.map((post) => post.sourceId));
         if (!existing) {
           newItems.push(postItem(id, first, sources, first.bucketStart, expiresAt));
-          heads.set(id, { bucketStart: first.bucketStart, sourceId: first.sourceId });
+          heads.set(id, { bucketStart: first.bucketStart, sourceId: first.sourceId, title: first.title, link: first.link, sentiment: first.sentiment });
           continue;
         }
         // The stored bucket wins: a post stays in the hour it was first counted in.
-        heads.set(id, { bucketStart: String(existing.bucketStart), sourceId: String(existing.sourceId ?? first.sourceId) });
+        heads.set(id, storedHead({ sourceId: first.sourceId, ...existing }));
         if (existing.sources instanceof Set) {
           // (A post stored before sources were kept has none: it keeps counting as it was counted.)
           const missing = [...sources].filter((source) => !(existing.sources as Set<string>).has(source));
@@ -267,13 +267,13 @@ export function buckets(table: TableClient, { nodeBytes = NODE_BYTES }: BucketOp
         const id = ids.get(key)!;
         const pk = keys.post(id).pk;
         if (!stored.has(pk) && !taken.has(pk) && group.some((post) => post.topics.length > 0)) newCounted++;
-        // Topic-wide, the post is quoted as from the source that stored it first, whichever source's
-        // copy counts it there: the same whatever order the sources are read in (and as a recount does).
-        const { bucketStart, sourceId: firstSource } = heads.get(id)!;
+        // Topic-wide, the post counts and is quoted as the copy stored first, whichever source's copy
+        // matches it there: the same whatever order the sources are read in (and as a recount does).
+        const { bucketStart, ...storedCopy } = heads.get(id)!;
         for (const post of group) {
           for (const match of post.topics) {
             const c = { id, petition: match.petition, post };
-            contribute(match.topicId, null, bucketStart, { ...c, post: { ...post, sourceId: firstSource } });
+            contribute(match.topicId, null, bucketStart, { ...c, post: { ...post, ...storedCopy, sentiment: { ...post.sentiment, ...storedCopy.sentiment } } });
             contribute(match.topicId, post.sourceId, bucketStart, c);
           }
         }

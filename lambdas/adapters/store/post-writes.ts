@@ -8,14 +8,33 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mapConcurrent } from '../../core/map-concurrent.ts';
+import type { SentimentLabel } from '../../core/types.ts';
 import { REQUEST_CONCURRENCY, type Item, type TableClient } from './table-client.ts';
 import type { ItemKey } from './table-schema.ts';
 
-/** What a post's bucket counts need from its stored item: the hour it counts in and the source that stored it first. */
+/**
+ * What a post's bucket counts need from its stored item: the hour it counts in, and the copy
+ * topic-wide counts and quotes (the one stored, from the source that stored it first), as a
+ * recount does.
+ */
 export interface StoredHead {
   bucketStart: string;
   sourceId: string;
+  title: string;
+  link: string | null;
+  sentiment: { score: number; label: SentimentLabel };
 }
+
+/** The attributes of a post item a StoredHead is read from (reserved words named). */
+export const HEAD_PROJECTION = { expression: 'pk, bucketStart, sources, sourceId, #title, #link, score, #label', names: { '#title': 'title', '#link': 'link', '#label': 'label' } };
+
+export const storedHead = (item: Item): StoredHead => ({
+  bucketStart: String(item.bucketStart),
+  sourceId: String(item.sourceId),
+  title: String(item.title ?? ''),
+  link: (item.link as string | null | undefined) ?? null,
+  sentiment: { score: Number(item.score ?? 0), label: (item.label as SentimentLabel | undefined) ?? 'neutral' },
+});
 
 /** Adds sources to a stored post (a recount matches it for them too), returning what the item holds after. */
 export async function addPostSources({ client, tableName, send }: TableClient, key: ItemKey, sources: ReadonlySet<string>): Promise<StoredHead> {
@@ -30,8 +49,7 @@ export async function addPostSources({ client, tableName, send }: TableClient, k
       }),
     ),
   );
-  const item = response.Attributes ?? {};
-  return { bucketStart: String(item.bucketStart), sourceId: String(item.sourceId) };
+  return storedHead(response.Attributes ?? {});
 }
 
 /**
