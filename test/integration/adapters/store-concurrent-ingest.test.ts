@@ -195,10 +195,12 @@ describe('concurrent ingests (concurrentIngests)', () => {
         const { store, tableName } = await dynamo.newStore();
         const stores = await Promise.all(batches.map(() => storeOn(tableName)));
         await Promise.all(batches.map((batch, i) => stores[i]!.ingest(batch, opts)));
-        const before = await trends(store);
+        const before = { trends: await trends(store), top: await store.topPosts('show', range.since, range.until, 100), items: await postItems(tableName) };
         const report = await runRecount({ config, store, now, log: quiet, sinceMs: Date.parse(range.since) });
-        expect(report.topics[0]).toMatchObject({ hoursRebuilt: 0, postsAdded: 0, postsRemoved: 0, hoursKept: [] });
-        expect(await trends(store)).toEqual(before);
+        // (An hour whose sentiment sum came back to 0 is rewritten all the same: ingest keeps the
+        // zero, a recount's layout leaves it out. The counts and quotes are what must not change.)
+        expect(report.topics[0]).toMatchObject({ postsAdded: 0, postsRemoved: 0, hoursKept: [] });
+        expect({ trends: await trends(store), top: await store.topPosts('show', range.since, range.until, 100), items: await postItems(tableName) }).toEqual(before);
         await expectExact(store, tableName, batches);
       }),
       { numRuns: 15 },
