@@ -10,6 +10,7 @@ const benches: Record<string, () => Promise<{ main: () => Promise<void> }>> = {
   'poll-cost': () => import('./poll-cost.ts'),
   dashboard: () => import('./dashboard.ts'),
   shard: () => import('./shard.ts'),
+  'post-writes': () => import('./post-writes.ts'),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
