@@ -11,6 +11,7 @@ const benches: Record<string, () => Promise<{ main: () => Promise<void> }>> = {
   dashboard: () => import('./dashboard.ts'),
   shard: () => import('./shard.ts'),
   fanout: () => import('./fanout.ts'),
+  'post-writes': () => import('./post-writes.ts'),
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

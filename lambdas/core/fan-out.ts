@@ -65,7 +65,7 @@ export async function runBatch(deps: PassDeps, batch: FanOutBatch, claimer: stri
     log.warn(`batch ${batch.batch} of ${passId}: that pass is over, skipping it (the next pass polls its sources)`);
     return { status: 'stale', passId, batch: batch.batch };
   }
-  const stored = await pollAndStore({ ...deps, sources: batchSources(deps.sources, batch) });
+  const stored = await pollAndStore({ ...deps, sources: batchSources(deps.sources, batch) }, { concurrentIngests: true });
   const record = await store.markBatchStored(passId, batch.batch);
   const done = { status: 'stored' as const, passId, batch: batch.batch, stored, finish: null };
   if (!record) throw new Error(`fan-out pass ${passId} has no record although it holds the pass lock`);

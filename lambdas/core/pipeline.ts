@@ -182,7 +182,12 @@ export interface StoredSources {
  * Polls `deps.sources` (all of a pass's, or one fan-out batch: lambdas/core/fan-out.ts) and stores
  * what they list idempotently, then their states. Run again after a crash, it counts nothing twice.
  */
-export async function pollAndStore({ config, store, sources, now, log, signal }: PassDeps): Promise<StoredSources> {
+/**
+ * Polls `sources` and stores what they list. `concurrentIngests`: other batches of the same pass
+ * may be storing at the same time (a fanned-out pass's workers), so the store must not let one
+ * overwrite a post another stored (IngestOptions).
+ */
+export async function pollAndStore({ config, store, sources, now, log, signal }: PassDeps, { concurrentIngests = false } = {}): Promise<StoredSources> {
   const stopIfAsked = () => {
     if (signal?.aborted) throw new PassStopped();
   };
@@ -226,7 +231,7 @@ export async function pollAndStore({ config, store, sources, now, log, signal }:
   stopIfAsked();
   const ingest = await store.ingest(
     fetched.flatMap((f) => f.scored),
-    { now, retentionDays: config.poll.postRetentionDays },
+    { now, retentionDays: config.poll.postRetentionDays, concurrentIngests },
   );
   // Validators and cursors advance only once the posts they cover are stored: a crash before
   // this point refetches and recounts nothing twice.

@@ -110,6 +110,19 @@ export interface IngestResult {
   touchedTopics: string[];
 }
 
+export interface IngestOptions {
+  now: Date;
+  retentionDays: number;
+  /**
+   * Set when other ingests may store the same posts at the same time (a fanned-out pass's workers,
+   * each ingesting its own batch of sources): a post is then stored only by whichever ingest gets
+   * there first, and the others add their sources to it, so its item keeps every source and the
+   * first storer. Unset, an ingest relies on the pass lock (nothing else ingests) and writes new
+   * posts in batches, last write wins.
+   */
+  concurrentIngests?: boolean;
+}
+
 /** The machine and process a local pass runs in, kept in the lock so a restart can tell it is gone. */
 export interface LockProcess {
   host: string;
@@ -142,7 +155,7 @@ export interface Store extends SessionStore, RecountStore, FanOutStore {
    * Stores posts (also those that count for no topic, for a recount) and their bucket contributions.
    * Idempotent: any re-run counts each post once.
    */
-  ingest(posts: ScoredPost[], options: { now: Date; retentionDays: number }): Promise<IngestResult>;
+  ingest(posts: ScoredPost[], options: IngestOptions): Promise<IngestResult>;
   /** Every topic a pass has counted posts for (empty: nothing was ever stored). */
   storedTopics(): Promise<string[]>;
   /** Hourly buckets, oldest first. Without `source`: the topic-wide (deduplicated) buckets. */

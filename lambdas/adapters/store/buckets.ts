@@ -18,6 +18,7 @@ import type { BucketEntry } from '../../core/recount.ts';
 import type { ScoredPost, TopPost, TrendBucket } from '../../core/types.ts';
 import { childPath, counterNames, countedIn, entryBytes, hourCounts, isClosed, itemBytes, NODE_BYTES, nodeOf, nodeSk, routeKey, scopeAttr } from './bucket-nodes.ts';
 import { postItem } from './post-item.ts';
+import { addPostSources, HEAD_PROJECTION, putNewPosts, storedHead, type StoredHead } from './post-writes.ts';
 import { justBefore, REQUEST_CONCURRENCY, type Item, type TableClient } from './table-client.ts';
 import { keys, postId, type ItemKey } from './table-schema.ts';
 
@@ -74,7 +75,7 @@ export interface BucketOptions {
 }
 
 export function buckets(table: TableClient, { nodeBytes = NODE_BYTES }: BucketOptions = {}): BucketStore {
-  const { client, tableName, send, batchGet, batchPut, queryAll } = table;
+  const { client, tableName, send, batchGet, queryAll } = table;
   /**
    * Adds the contributions missing from one topic-hour (bucket-nodes.ts has the layout): routes
    * each down its path to the open node, reading the nodes it has not seen yet, and writes each
@@ -205,7 +206,7 @@ export function buckets(table: TableClient, { nodeBytes = NODE_BYTES }: BucketOp
       return [...((item?.topics as Set<string> | undefined) ?? [])].sort();
     },
 
-    async ingest(posts, { now, retentionDays }): Promise<IngestResult> {
+    async ingest(posts, { now, retentionDays, concurrentIngests = false }): Promise<IngestResult> {
       // Posts that count for no topic are stored too: a recount after a config change may count them.
       const byKey = new Map<string, ScoredPost[]>();
       for (const post of posts) {
@@ -217,14 +218,41 @@ export function buckets(table: TableClient, { nodeBytes = NODE_BYTES }: BucketOp
 
       const ids = new Map([...byKey.keys()].map((key) => [key, postId(key)]));
       const stored = new Map(
-        (await batchGet([...ids.values()].map(keys.post), 'pk, bucketStart, sources')).map((item) => [String(item.pk), item]),
+        (await batchGet([...ids.values()].map(keys.post), HEAD_PROJECTION.expression, HEAD_PROJECTION.names)).map((item) => [String(item.pk), item]),
       );
 
       const expiresAt = Math.floor(now.getTime() / 1000) + retentionDays * 86_400;
       const newItems: Item[] = [];
-      let newCounted = 0;
       /** Posts stored before that another source now links too: a recount matches them for it as well. */
       const moreSources: { key: ItemKey; sources: Set<string> }[] = [];
+      /** Per post id: the hour it counts in and the source that stored it first (the stored item's, once there is one). */
+      const heads = new Map<string, StoredHead>();
+      for (const [key, group] of byKey) {
+        const first = group[0]!;
+        const id = ids.get(key)!;
+        const existing = stored.get(keys.post(id).pk);
+        const sources = new Set(group.map((post) => post.sourceId));
+        if (!existing) {
+          newItems.push(postItem(id, first, sources, first.bucketStart, expiresAt));
+          heads.set(id, { bucketStart: first.bucketStart, sourceId: first.sourceId, title: first.title, link: first.link, sentiment: first.sentiment });
+          continue;
+        }
+        // The stored bucket wins: a post stays in the hour it was first counted in.
+        heads.set(id, storedHead({ sourceId: first.sourceId, ...existing }));
+        if (existing.sources instanceof Set) {
+          // (A post stored before sources were kept has none: it keeps counting as it was counted.)
+          const missing = [...sources].filter((source) => !(existing.sources as Set<string>).has(source));
+          if (missing.length > 0) moreSources.push({ key: keys.post(id), sources: new Set(missing) });
+        }
+      }
+
+      // Posts first: a crash after this still finds them (and their hour) on the re-run. A post
+      // another ingest stored in between counts as that ingest stored it (post-writes.ts).
+      const taken = await putNewPosts(table, newItems, concurrentIngests);
+      for (const [pk, head] of taken) heads.set(pk.slice('POST#'.length), head);
+      await mapConcurrent(moreSources, REQUEST_CONCURRENCY, ({ key, sources }) => addPostSources(table, key, sources));
+
+      let newCounted = 0;
       const deltas = new Map<string, BucketDelta>();
       const contribute = (topic: string, source: string | null, bucketStart: string, c: Contribution) => {
         const pk = keys.trendPartition(topic);
@@ -235,42 +263,22 @@ export function buckets(table: TableClient, { nodeBytes = NODE_BYTES }: BucketOp
         if (!scope) delta.scopes.set(source, (scope = new Map()));
         scope.set(c.id, c);
       };
-
       for (const [key, group] of byKey) {
-        const first = group[0]!;
         const id = ids.get(key)!;
-        const existing = stored.get(keys.post(id).pk);
-        // The stored bucket wins: a post stays in the hour it was first counted in.
-        const bucketStart = (existing?.bucketStart as string | undefined) ?? first.bucketStart;
-        const sources = new Set(group.map((post) => post.sourceId));
-        if (!existing) {
-          newItems.push(postItem(id, first, sources, bucketStart, expiresAt));
-          if (group.some((post) => post.topics.length > 0)) newCounted++;
-        } else if (existing.sources instanceof Set) {
-          // (A post stored before sources were kept has none: it keeps counting as it was counted.)
-          const missing = [...sources].filter((source) => !(existing.sources as Set<string>).has(source));
-          if (missing.length > 0) moreSources.push({ key: keys.post(id), sources: new Set(missing) });
-        }
-        // Topic-wide, the post is quoted as from the source that stored it first, whichever source's
-        // copy counts it there: the same whatever order the sources are read in (and as a recount does).
-        const firstSource = (existing?.sourceId as string | undefined) ?? first.sourceId;
+        const pk = keys.post(id).pk;
+        if (!stored.has(pk) && !taken.has(pk) && group.some((post) => post.topics.length > 0)) newCounted++;
+        // Topic-wide, the post counts and is quoted as the copy stored first, whichever source's copy
+        // matches it there: the same whatever order the sources are read in (and as a recount does).
+        const { bucketStart, ...storedCopy } = heads.get(id)!;
         for (const post of group) {
           for (const match of post.topics) {
             const c = { id, petition: match.petition, post };
-            contribute(match.topicId, null, bucketStart, { ...c, post: { ...post, sourceId: firstSource } });
+            contribute(match.topicId, null, bucketStart, { ...c, post: { ...post, ...storedCopy, sentiment: { ...post.sentiment, ...storedCopy.sentiment } } });
             contribute(match.topicId, post.sourceId, bucketStart, c);
           }
         }
       }
 
-      // Posts first: a crash after this still finds them (and their hour) on the re-run. Passes are
-      // serialised by the pass lock, so no other pass can store one of these posts in between.
-      await batchPut(newItems);
-      await mapConcurrent(moreSources, REQUEST_CONCURRENCY, ({ key, sources }) =>
-        send('post sources', () =>
-          client.send(new UpdateCommand({ TableName: tableName, Key: key, UpdateExpression: 'ADD sources :sources', ExpressionAttributeValues: { ':sources': sources } })),
-        ),
-      );
       if (deltas.size === 0) return { newPosts: newCounted, bucketWrites: 0, touchedTopics: [] };
 
       const deltaList = [...deltas.values()];

@@ -235,8 +235,8 @@ describe('bucket nodes: a topic-hour past one item', () => {
     const counter = crashingClient(dynamo.endpoint, Number.POSITIVE_INFINITY);
     const { store: plain, tableName: countingTable } = await dynamo.newStore({ bucketNodeBytes: nodeBytes });
     // Ingest grows the tree in another order than a recount lays it: the recount rewrites nodes.
-    // (One batch after another: writers at once may each store a shared story's post item with only
-    // their own source, which a recount then matches for that source alone; see the report.)
+    // (One batch after another, as a serialised pass ingests; writers at once are
+    // store-concurrent-ingest.test.ts's.)
     const ingestAll = async (store: Store) => {
       for (const batch of split(posts, 3)) await store.ingest(batch, opts);
     };
