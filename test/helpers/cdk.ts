@@ -23,6 +23,14 @@ export async function synthFanpulse(context: Record<string, string> = {}) {
   return { app, stack, assembly, outdir, template: Template.fromStack(stack) };
 }
 
+/** What cdk-nag's AwsSolutions pack concluded for a synthesised cloud assembly (its validation report). */
+export function awsSolutionsReport(assemblyDir: string) {
+  const report = JSON.parse(readFileSync(join(assemblyDir, 'validation-report.json'), 'utf8')) as {
+    pluginReports: { pluginName: string; conclusion: string; violations: unknown[]; suppressedViolations: { ruleName: string; reason: string; acknowledgedAt: string }[] }[];
+  };
+  return report.pluginReports.find((p) => p.pluginName === 'AwsSolutions')!;
+}
+
 /**
  * A bare stack for one construct, with the project's feature flags. Lambda code is not bundled
  * (the whole-stack tests bundle and run it), so these stay fast.

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../lib/constructs/node-function.ts';
-import { synthFanpulse } from '../helpers/cdk.ts';
+import { awsSolutionsReport, synthFanpulse } from '../helpers/cdk.ts';
 
 let synth: Awaited<ReturnType<typeof synthFanpulse>>;
 
@@ -35,10 +35,7 @@ describe('FanpulseStack with a fan-out', () => {
   });
 
   it("passes cdk-nag's AwsSolutions checks, acknowledging nothing new but the worker's runtime", () => {
-    const report = JSON.parse(readFileSync(join(synth.outdir, 'validation-report.json'), 'utf8')) as {
-      pluginReports: { pluginName: string; conclusion: string; violations: unknown[]; suppressedViolations: { ruleName: string; reason: string }[] }[];
-    };
-    const nag = report.pluginReports.find((p) => p.pluginName === 'AwsSolutions')!;
+    const nag = awsSolutionsReport(synth.outdir);
     expect(nag.conclusion).toBe('success');
     expect(nag.violations).toEqual([]);
     expect(nag.suppressedViolations.map((v) => v.ruleName.replace(/\[.*\]$/, '')).sort()).toEqual([

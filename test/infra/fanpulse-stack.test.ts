@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../lib/constructs/node-function.ts';
-import { policyActions, synthFanpulse } from '../helpers/cdk.ts';
+import { awsSolutionsReport, policyActions, synthFanpulse } from '../helpers/cdk.ts';
 
 const CONFIG = join(PROJECT_ROOT, 'test/fixtures/deploy/fanpulse.config.json');
 let synth: Awaited<ReturnType<typeof synthFanpulse>>;
@@ -47,10 +47,7 @@ describe('FanpulseStack', () => {
 
   it("passes cdk-nag's AwsSolutions checks, each acknowledgement with a written reason", () => {
     // What `cdk synth` reports: the cloud assembly's validation report.
-    const report = JSON.parse(readFileSync(join(synth.outdir, 'validation-report.json'), 'utf8')) as {
-      pluginReports: { pluginName: string; conclusion: string; violations: unknown[]; suppressedViolations: { ruleName: string; reason: string; acknowledgedAt: string }[] }[];
-    };
-    const nag = report.pluginReports.find((p) => p.pluginName === 'AwsSolutions')!;
+    const nag = awsSolutionsReport(synth.outdir);
     expect(nag.conclusion).toBe('success');
     expect(nag.violations).toEqual([]);
     expect(nag.suppressedViolations.map((v) => v.ruleName.replace(/\[.*\]$/, '')).sort()).toEqual([

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { RemovalPolicy, Validations, type App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -10,7 +8,7 @@ import { Polling } from '../../../lib/constructs/polling.ts';
 import { QueryApi } from '../../../lib/constructs/query-api.ts';
 import { Storage } from '../../../lib/constructs/storage.ts';
 import { SHIPPED_CONFIG } from '../../../lib/deploy-settings.ts';
-import { constructStack } from '../../helpers/cdk.ts';
+import { awsSolutionsReport, constructStack } from '../../helpers/cdk.ts';
 
 /** Everything that could be handed a read grant by mistake: both functions and the reader policy. */
 function stackWithCredentials() {
@@ -78,10 +76,7 @@ describe('Credentials', () => {
     const app = stackWithCredentials().node.root as App;
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     const assembly = app.synth();
-    const report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8')) as {
-      pluginReports: { pluginName: string; conclusion: string; violations: unknown[]; suppressedViolations: { ruleName: string; reason: string; acknowledgedAt: string }[] }[];
-    };
-    const nag = report.pluginReports.find((p) => p.pluginName === 'AwsSolutions')!;
+    const nag = awsSolutionsReport(assembly.directory);
     expect(nag.conclusion).toBe('success');
     expect(nag.violations).toEqual([]);
     const onSecret = nag.suppressedViolations.filter((v) => v.acknowledgedAt.includes('/Credentials/'));
