@@ -136,7 +136,8 @@ export async function runPass(deps: PassDeps): Promise<PassReport> {
   }
 }
 
-const emptyReport = (now: Date): PassReport => ({ at: now.toISOString(), skipped: null, sources: [], newPosts: 0, bucketWrites: 0, alertsRaised: [], alertsDelivered: [], alertsPending: [], digestsSent: [], digestsPending: [] });
+/** A pass that did nothing yet: what a skipped or planned pass reports, and what a batch's log starts from. */
+export const emptyReport = (now: Date): PassReport => ({ at: now.toISOString(), skipped: null, sources: [], newPosts: 0, bucketWrites: 0, alertsRaised: [], alertsDelivered: [], alertsPending: [], digestsSent: [], digestsPending: [] });
 
 /** The parts of a pass that taking and releasing the pass lock need (a recount takes it too). */
 export type LockDeps = Pick<PassDeps, 'store' | 'now' | 'log' | 'localProcess'>;

@@ -12,6 +12,7 @@ import { fanOutBatchSchema } from '../adapters/batch-queue.ts';
 import { logPass } from '../adapters/pass-log.ts';
 import { readPollEnv, type PollEnv } from '../config/env.ts';
 import { runBatch, type BatchOutcome } from '../core/fan-out.ts';
+import { emptyReport } from '../core/pipeline.ts';
 import type { Clock } from '../core/ports.ts';
 import { once, systemClock, wirePoll } from './wiring.ts';
 
@@ -38,8 +39,7 @@ export function createBatchHandler(readEnv: () => PollEnv, logger = new Logger()
 
 function logBatch(logger: Logger, outcome: BatchOutcome, now: Date): void {
   if (outcome.status === 'stale') return;
-  const finish = outcome.finish ?? { alertsRaised: [], alertsDelivered: [], alertsPending: [], digestsSent: [], digestsPending: [] };
-  logPass(logger, { at: now.toISOString(), skipped: null, ...outcome.stored, ...finish });
+  logPass(logger, { ...emptyReport(now), ...outcome.stored, ...outcome.finish });
 }
 
 export const handler = createBatchHandler(() => readPollEnv());
