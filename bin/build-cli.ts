@@ -27,7 +27,7 @@ export const CLI_FILE = join(CLI_DIR, 'fanpulse.mjs');
  * command start with. Loaded from node_modules they cost hundreds of file lookups and reads (zod and
  * feedsmith alone are 240 modules) on every start; bundled, only the code a command reaches is there.
  */
-const BUNDLED = new Set(['commander', 'zod', 'feedsmith', 'html-to-text', 'sentiment']);
+const BUNDLED = new Set(['commander', 'zod', 'feedsmith', 'html-to-text', 'htmlparser2', 'entities', 'sentiment']);
 
 /** Every other package of package.json stays external, a new dependency too until it is added above. */
 function externalPackages(): string[] {

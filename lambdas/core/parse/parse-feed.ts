@@ -1,5 +1,6 @@
 // Parse, then adapt: bytes → text (decode.ts) → format (detect-format.ts) → feedsmith's parser for
-// that format → one adapter per format → ParsedFeed. Anything that is not a feed is a NotAFeedError
+// that format (for plain RSS, plain-rss.ts's faster reader of the same fields) → one adapter per
+// format → ParsedFeed. Anything that is not a feed is a NotAFeedError
 // with a message a user can act on; the parser's own errors never escape raw.
 //
 // Safety, in two layers: the DOCTYPE is cut out before parsing (withoutDoctype), so no entity
@@ -15,6 +16,7 @@ import { adaptJsonFeed } from './adapters/json-feed.ts';
 import { adaptRdf } from './adapters/rdf.ts';
 import { adaptRss } from './adapters/rss.ts';
 import { decodeBody } from './decode.ts';
+import { readPlainRss } from './plain-rss.ts';
 import { detectFormat, withoutDoctype, type FeedFormat } from './detect-format.ts';
 import type { ParsedFeed } from './feed-item.ts';
 
@@ -81,7 +83,8 @@ export function parseFeed(body: Buffer | string, contentType?: string | null): P
 function parseAs(format: FeedFormat, version: string | null, text: string, json: unknown): ParsedFeed {
   switch (format) {
     case 'rss':
-      return adaptRss(parseRssFeed(text), version);
+      // The common RSS document in one streaming pass; anything unusual through feedsmith.
+      return adaptRss(readPlainRss(text) ?? parseRssFeed(text), version);
     case 'atom':
       return adaptAtom(parseAtomFeed(text), version);
     case 'rdf':
