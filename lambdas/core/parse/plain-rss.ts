@@ -57,7 +57,8 @@ class Unsupported extends Error {}
 /** The document as feedsmith's `parseRssFeed` would read the fields our adapter uses, or null when unsure. */
 export function readPlainRss(text: string): Feed | null {
   try {
-    return read(text);
+    // fast-xml-parser turns every line break into '\n' before it reads anything.
+    return read(text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text);
   } catch (error) {
     if (error instanceof Unsupported) return null;
     throw error;
@@ -75,7 +76,8 @@ function read(text: string): Feed {
   const items: Item[] = [];
   let item: Item = {};
   let itemSeen = new Set<string>(); // singular fields: feedsmith takes the first element, even an empty one
-  let itemKept = false; // a field that makes feedsmith keep the item (it drops an empty one; unsure here)
+  let itemKept = false; // a field that makes feedsmith keep the item (it drops one without any)
+  let itemEmpty = true; // no attribute, no child element: feedsmith drops it, and so do we
   let pendingPermaLink: boolean | undefined;
 
   const nameOf = (raw: string): string => {
@@ -126,9 +128,11 @@ function read(text: string): Feed {
         item = {};
         itemSeen = new Set();
         itemKept = false;
+        itemEmpty = Object.keys(attribs).length === 0;
       } else if (depth === 2 && open.name === 'atom:link') {
         ((feed.atom ??= {}).links ??= []).push(atomLink(attributes(open, attribs)));
       } else if (depth === 3 && stack[2]!.name === 'item') {
+        itemEmpty = false;
         if (open.name === 'guid' && !itemSeen.has('guid')) {
           const isPermaLink = attributes(open, attribs)['ispermalink'];
           pendingPermaLink = isPermaLink === undefined ? undefined : permaLink(isPermaLink);
@@ -149,8 +153,8 @@ function read(text: string): Feed {
       const inner = selfClosing ? '' : text.slice(open.contentStart, parser.startIndex);
       const depth = stack.length;
       if (depth === 2 && open.name === 'item') {
-        if (!itemKept) unsupported();
-        items.push(item);
+        if (itemKept) items.push(item);
+        else if (!itemEmpty) unsupported(); // only blank or skipped fields: whether feedsmith keeps it is its call
       } else if (depth === 2 && (open.name === 'title' || open.name === 'link') && !feedSeen.has(open.name)) {
         feedSeen.add(open.name);
         const value = parseString(inner);
@@ -185,24 +189,23 @@ function read(text: string): Feed {
       return;
     }
     const value = parseString(inner);
-    if (value !== undefined) itemKept = true;
     if (name === 'dc:creator') {
       if (value !== undefined) ((item.dc ??= {}).creators ??= []).push(value);
+      if (value !== undefined) itemKept = true;
       return;
     }
     if (itemSeen.has(name)) return;
     itemSeen.add(name);
     if (name === 'guid') {
       const guid = { ...(value !== undefined && { value }), ...(pendingPermaLink !== undefined && { isPermaLink: pendingPermaLink }) };
-      if (pendingPermaLink !== undefined) itemKept = true;
       if (Object.keys(guid).length > 0) item.guid = guid;
-    } else if (value === undefined) {
+      if (Object.keys(guid).length > 0) itemKept = true;
       return;
-    } else if (name === 'content:encoded') {
-      item.content = { encoded: value };
-    } else {
-      item[name === 'pubdate' ? 'pubDate' : (name as 'title' | 'link' | 'description')] = value;
     }
+    if (value === undefined) return;
+    itemKept = true;
+    if (name === 'content:encoded') item.content = { encoded: value };
+    else item[name === 'pubdate' ? 'pubDate' : (name as 'title' | 'link' | 'description')] = value;
   }
 
   parser.end(text);
