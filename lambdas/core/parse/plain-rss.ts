@@ -41,6 +41,7 @@ const ITEM_SKIPPED = new Set(['category', 'comments', 'enclosure', 'source']);
 
 /** Every attribute quoted: fast-xml-parser reads an unquoted or bare one differently from htmlparser2. */
 const QUOTED_TAG = /^<[^\s/>]+(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*\/?>$/;
+const ATTRIBUTE_NAME = /\s[^\s=/>]+\s*=/g;
 
 interface Open {
   /** Tag name as written: the close tag must match it exactly. */
@@ -92,9 +93,11 @@ function read(text: string): Feed {
     return `${namespace ?? `?${prefix}`}:${lowered.slice(colon + 1)}`;
   };
 
-  // Attributes feedsmith reads: raw (processEntities is off), names lowercased, each quoted and unique.
+  // Attributes feedsmith reads: raw (processEntities is off), names lowercased, each quoted and unique
+  // (htmlparser2 keeps the first of two, fast-xml-parser the last).
   const attributes = (open: Open, attribs: Record<string, string>): Record<string, string> => {
-    if (!QUOTED_TAG.test(text.slice(open.openStart, open.contentStart))) unsupported();
+    const tag = text.slice(open.openStart, open.contentStart);
+    if (!QUOTED_TAG.test(tag) || (tag.match(ATTRIBUTE_NAME)?.length ?? 0) !== Object.keys(attribs).length) unsupported();
     const lowered: Record<string, string> = {};
     for (const [name, value] of Object.entries(attribs)) {
       const key = name.toLowerCase();

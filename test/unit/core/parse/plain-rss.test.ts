@@ -173,6 +173,7 @@ describe('readPlainRss leaves to feedsmith what it does not handle with certaint
     ['xml:base', withItem('<link xml:base="https://b.example/">p</link>')],
     ['an e-mail author', withItem('<author>jane@example.com (Jane)</author>')],
     ['an unquoted attribute', withItem('<guid isPermaLink=false>1</guid>')],
+    ['an attribute given twice', withItem('<guid isPermaLink="true" isPermaLink="false">https://e.com/1</guid>')],
     ['a stray close tag', withItem('</b>')],
     ['an unclosed element', `${HEAD}<item><title>t</item></channel></rss>`],
     ['a raw "<" in text', withItem('<description>x < y</description>')],
