@@ -71,6 +71,15 @@ const itemChild = (odd: boolean) =>
               '<title>unclosed',
               '</stray>',
               '<atom:link>https://e.com/text-href</atom:link>',
+              // Odd but read alike by both: case, attributes, self-closing, markup inside a text element.
+              '<Title>Upper &amp; case</Title>',
+              '<PubDate>Wed, 02 Dec 2026 10:00:00 GMT</PubDate>',
+              '<DC:Creator>Shouting</DC:Creator>',
+              '<description type="html">typed</description>',
+              '<title/>',
+              '<guid isPermaLink="false"/>',
+              '<description>a <b>raw <i>nested</i></b> <description>same</description> tag</description>',
+              '<content:encoded><p>raw</p><![CDATA[</content:encoded>]]></content:encoded>',
             ),
           },
         ]
