@@ -4,6 +4,7 @@
 
 import type { Topic } from '../config/schema.ts';
 import type { TopicMatch } from './types.ts';
+import { codeUnits, isWordCodePoint } from './word-chars.ts';
 
 /** A text's words, NFKC-normalised and lower-cased; `tagged[i]` when word i was written as a hashtag ("#SaveBosch"). */
 export interface Tokens {
@@ -11,16 +12,9 @@ export interface Tokens {
   tagged: boolean[];
 }
 
-// Letters and digits (any script) make words, optionally introduced by "#"; everything else separates.
-const WORD_CHAR = /^[\p{L}\p{N}]$/u;
-
-function isWordCodePoint(code: number): boolean {
-  if (code < 0x80) return (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a);
-  return WORD_CHAR.test(String.fromCodePoint(code));
-}
-
 /**
- * The words of `text`. A scan by character class rather than a regex match per word: every post is
+ * The words of `text`: runs of letters and digits (any script), optionally introduced by "#";
+ * everything else separates. A scan by character class rather than a regex match per word: every post is
  * tokenised once per pass, and per-word match objects were most of the matcher's cost.
  */
 export function tokenize(text: string): Tokens {
@@ -37,7 +31,7 @@ export function tokenize(text: string): Tokens {
       tagged.push(normal.charCodeAt(start - 1) === 0x23);
       start = -1;
     }
-    i += code > 0xffff ? 2 : 1;
+    i += codeUnits(code);
   }
   if (start !== -1) {
     words.push(normal.slice(start));
