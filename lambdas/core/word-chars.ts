@@ -1,26 +1,21 @@
 // What words are made of, for the topic matcher and the sentiment scorer alike: letters and digits
-// of any script. Both read every character of every post, so ASCII is answered from a table and only
-// other characters pay for a Unicode property test.
+// of any script. Both read every character of every post, so ASCII is answered by comparisons and
+// only other characters pay for a Unicode property test.
 
 const LETTER = /^\p{L}$/u;
 const LETTER_OR_NUMBER = /^[\p{L}\p{N}]$/u;
 
-/** `test` over the 128 ASCII code points, computed once from the same regex that answers the rest. */
-function asciiTable(test: RegExp): boolean[] {
-  return Array.from({ length: 128 }, (_, code) => test.test(String.fromCharCode(code)));
-}
-
-const ASCII_LETTER = asciiTable(LETTER);
-const ASCII_WORD = asciiTable(LETTER_OR_NUMBER);
+const isAsciiLetter = (code: number): boolean => (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a);
 
 /** A code point of \p{L} or \p{N}. */
 export function isWordCodePoint(code: number): boolean {
-  return code < 0x80 ? ASCII_WORD[code]! : LETTER_OR_NUMBER.test(String.fromCodePoint(code));
+  if (code < 0x80) return isAsciiLetter(code) || (code >= 0x30 && code <= 0x39);
+  return LETTER_OR_NUMBER.test(String.fromCodePoint(code));
 }
 
 /** A code point of \p{L}. */
 export function isLetterCodePoint(code: number): boolean {
-  return code < 0x80 ? ASCII_LETTER[code]! : LETTER.test(String.fromCodePoint(code));
+  return code < 0x80 ? isAsciiLetter(code) : LETTER.test(String.fromCodePoint(code));
 }
 
 /** UTF-16 length of a code point. */
