@@ -377,32 +377,41 @@ function wordEnd(text: string, at: number): number {
 
 /** Where the token at `at` ends, after handing it to `visit`; `at` when no rule matches there. */
 function tokenAt(text: string, at: number, code: number, visit: (kind: TokenKind, start: number, end: number) => void): number {
-  if (code === 0x20) return at;
+  if (code === 0x20) return at; // the commonest character starts no token
   if (code === 0x68 || code === 0x77 || code === 0x40) {
     const end = stickyEnd(code === 0x40 ? MENTION : LINK, text, at);
-    if (end > at) return end;
+    if (end > at) return end; // skipped: links and mentions are no tokens
   }
   const faces = code < 0x80 ? FACES_BY_FIRST[code] : undefined;
   if (faces !== undefined) {
     const end = stickyEnd(faces, text, at);
-    if (end > at) return visit(FACE, at, end), end;
+    if (end > at) {
+      visit(FACE, at, end);
+      return end;
+    }
   }
   if (code === 0x23) {
     const end = stickyEnd(TAG, text, at);
-    if (end > at) return visit(HASHTAG, at, end), end;
+    if (end > at) {
+      visit(HASHTAG, at, end);
+      return end;
+    }
   }
   if (isWordCodePoint(code)) {
     const end = wordEnd(text, at);
-    return visit(WORD_TOKEN, at, end), end;
+    visit(WORD_TOKEN, at, end);
+    return end;
   }
   if (isClauseMark(code)) {
     let end = at + 1;
     while (end < text.length && isClauseMark(text.charCodeAt(end))) end++;
-    return visit(CLAUSE, at, end), end;
+    visit(CLAUSE, at, end);
+    return end;
   }
   if (code < 0x80 ? ASCII_SYMBOL[code] : SYMBOL_CHAR.test(String.fromCodePoint(code))) {
     const end = at + codeUnits(code);
-    return visit(SYMBOL, at, end), end;
+    visit(SYMBOL, at, end);
+    return end;
   }
   return at;
 }
