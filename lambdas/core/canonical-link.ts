@@ -3,12 +3,17 @@
 
 /** `raw` resolved against `base`, when the result is an http(s) URL; otherwise null. */
 export function absoluteHttpUrl(raw: string | null | undefined, base?: string | null): string | null {
+  return parseHttpUrl(raw, base)?.href ?? null;
+}
+
+/** `raw` resolved against `base` as a URL object, when it is http(s); otherwise null. */
+function parseHttpUrl(raw: string | null | undefined, base?: string | null): URL | null {
   const value = raw?.trim();
   if (!value) return null;
   // Absolute links first: `new URL(x, base)` throws on an unusable base even when x needs none
   // (`fanpulse inspect ./file.xml` has a path, not a URL, as its base).
   const url = parseUrl(value, undefined) ?? (base ? parseUrl(value, base) : null);
-  return url && (url.protocol === 'http:' || url.protocol === 'https:') ? url.href : null;
+  return url && (url.protocol === 'http:' || url.protocol === 'https:') ? url : null;
 }
 
 /** Query parameters that say where a click came from, not what was linked to. */
@@ -25,9 +30,9 @@ function isTrackingParam(name: string): boolean {
  * as they are. Null for anything that is not an http(s) URL.
  */
 export function canonicalLink(link: string | null | undefined): string | null {
-  const absolute = absoluteHttpUrl(link);
-  if (!absolute) return null;
-  const url = new URL(absolute);
+  // Parsed once: an http(s) URL's href parses back to the same URL.
+  const url = parseHttpUrl(link);
+  if (!url) return null;
   url.protocol = 'https:';
   url.hash = '';
   if (url.search) {

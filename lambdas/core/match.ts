@@ -4,6 +4,7 @@
 
 import type { Topic } from '../config/schema.ts';
 import type { TopicMatch } from './types.ts';
+import { codeUnits, isWordCodePoint } from './word-chars.ts';
 
 /** A text's words, NFKC-normalised and lower-cased; `tagged[i]` when word i was written as a hashtag ("#SaveBosch"). */
 export interface Tokens {
@@ -11,16 +12,9 @@ export interface Tokens {
   tagged: boolean[];
 }
 
-// Letters and digits (any script) make words, optionally introduced by "#"; everything else separates.
-const WORD_CHAR = /^[\p{L}\p{N}]$/u;
-
-function isWordCodePoint(code: number): boolean {
-  if (code < 0x80) return (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a);
-  return WORD_CHAR.test(String.fromCodePoint(code));
-}
-
 /**
- * The words of `text`. A scan by character class rather than a regex match per word: every post is
+ * The words of `text`: runs of letters and digits (any script), optionally introduced by "#";
+ * everything else separates. A scan by character class rather than a regex match per word: every post is
  * tokenised once per pass, and per-word match objects were most of the matcher's cost.
  */
 export function tokenize(text: string): Tokens {
@@ -37,7 +31,7 @@ export function tokenize(text: string): Tokens {
       tagged.push(normal.charCodeAt(start - 1) === 0x23);
       start = -1;
     }
-    i += code > 0xffff ? 2 : 1;
+    i += codeUnits(code);
   }
   if (start !== -1) {
     words.push(normal.slice(start));
@@ -65,41 +59,41 @@ function phraseAt(tokens: Tokens, start: number, phrase: Phrase): boolean {
   return true;
 }
 
+// Bits of what a text holds for a topic: one of its keywords, exclusions, petition keywords.
+const KEYWORD = 1;
+const EXCLUSION = 2;
+const PETITION = 4;
+
+/** One keyword of one topic's list (KEYWORD, EXCLUSION or PETITION). */
+interface IndexedPhrase {
+  topic: number;
+  list: number;
+  phrase: Phrase;
+}
+
 /**
- * A topic's keywords of one kind, indexed by their first word (plain and hashtag keywords apart):
- * a text is scanned once, not once per keyword.
+ * Every topic's keywords, indexed by their first word (plain and hashtag keywords apart): a text's
+ * words are looked up once, not once per topic and list.
  */
 interface PhraseIndex {
-  plain: Map<string, Phrase[]>;
-  hashtag: Map<string, Phrase[]>;
+  plain: Map<string, IndexedPhrase[]>;
+  hashtag: Map<string, IndexedPhrase[]>;
 }
 
-function indexPhrases(phrases: Phrase[]): PhraseIndex {
-  const index: PhraseIndex = { plain: new Map(), hashtag: new Map() };
-  for (const phrase of phrases) {
-    // A keyword with no words in it (only punctuation) matches nothing.
-    if (phrase.length === 0) continue;
-    const byFirst = phrase[0]!.hashtag ? index.hashtag : index.plain;
-    const first = phrase[0]!.word;
-    byFirst.set(first, [...(byFirst.get(first) ?? []), phrase]);
+function addPhrase(index: PhraseIndex, entry: IndexedPhrase): void {
+  // A keyword with no words in it (only punctuation) matches nothing.
+  const first = entry.phrase[0];
+  if (first === undefined) return;
+  const byFirst = first.hashtag ? index.hashtag : index.plain;
+  byFirst.set(first.word, [...(byFirst.get(first.word) ?? []), entry]);
+}
+
+/** Sets, in `found[topic]`, the bit of each list with a phrase that starts at word `start`. */
+function markAt(tokens: Tokens, start: number, candidates: IndexedPhrase[] | undefined, found: Uint8Array): void {
+  if (candidates === undefined) return;
+  for (const { topic, list, phrase } of candidates) {
+    if ((found[topic]! & list) === 0 && phraseAt(tokens, start, phrase)) found[topic]! |= list;
   }
-  return index;
-}
-
-function anyAt(tokens: Tokens, start: number, candidates: Phrase[] | undefined): boolean {
-  if (candidates === undefined) return false;
-  for (const phrase of candidates) if (phraseAt(tokens, start, phrase)) return true;
-  return false;
-}
-
-function containsAny(tokens: Tokens, index: PhraseIndex): boolean {
-  if (index.plain.size === 0 && index.hashtag.size === 0) return false;
-  for (let i = 0; i < tokens.words.length; i++) {
-    const word = tokens.words[i]!;
-    if (anyAt(tokens, i, index.plain.get(word))) return true;
-    if (tokens.tagged[i] && anyAt(tokens, i, index.hashtag.get(word))) return true;
-  }
-  return false;
 }
 
 export interface TopicMatcher {
@@ -108,21 +102,28 @@ export interface TopicMatcher {
 }
 
 export function compileTopics(topics: readonly Topic[]): TopicMatcher {
-  const compiled = topics.map((topic) => ({
-    id: topic.id,
-    keywords: indexPhrases(topic.keywords.map(compilePhrase)),
-    exclude: indexPhrases(topic.exclude.map(compilePhrase)),
-    petition: indexPhrases(topic.petitionKeywords.map(compilePhrase)),
-  }));
+  const index: PhraseIndex = { plain: new Map(), hashtag: new Map() };
+  topics.forEach((topic, i) => {
+    for (const keyword of topic.keywords) addPhrase(index, { topic: i, list: KEYWORD, phrase: compilePhrase(keyword) });
+    for (const keyword of topic.exclude) addPhrase(index, { topic: i, list: EXCLUSION, phrase: compilePhrase(keyword) });
+    for (const keyword of topic.petitionKeywords) addPhrase(index, { topic: i, list: PETITION, phrase: compilePhrase(keyword) });
+  });
   return {
     match(text, topicIds) {
       const tokens = tokenize(text);
-      const matches: TopicMatch[] = [];
-      for (const topic of compiled) {
-        if (topicIds && !topicIds.includes(topic.id)) continue;
-        if (!containsAny(tokens, topic.keywords) || containsAny(tokens, topic.exclude)) continue;
-        matches.push({ topicId: topic.id, petition: containsAny(tokens, topic.petition) });
+      const found = new Uint8Array(topics.length);
+      for (let i = 0; i < tokens.words.length; i++) {
+        const word = tokens.words[i]!;
+        markAt(tokens, i, index.plain.get(word), found);
+        if (tokens.tagged[i]) markAt(tokens, i, index.hashtag.get(word), found);
       }
+      const matches: TopicMatch[] = [];
+      topics.forEach((topic, i) => {
+        if (topicIds && !topicIds.includes(topic.id)) return;
+        // A keyword counts the post, an exclusion vetoes it.
+        if ((found[i]! & (KEYWORD | EXCLUSION)) !== KEYWORD) return;
+        matches.push({ topicId: topic.id, petition: (found[i]! & PETITION) !== 0 });
+      });
       return matches;
     },
   };

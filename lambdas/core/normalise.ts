@@ -1,7 +1,7 @@
 // FeedItem → Post: plain text, an absolute link, an author, a UTC published time and stable keys.
 // Pure: no clock (a missing date stays null; the pipeline decides first-seen and future dates).
 
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { compile } from 'html-to-text';
 import { absoluteHttpUrl, canonicalLink } from './canonical-link.ts';
 import { parseFeedDate } from './dates.ts';
@@ -84,7 +84,8 @@ export function plainText(value: FeedText | null): string {
 
 /** sha256 hex, shortened: 128 bits is plenty for keys within one deployment. */
 export function shortHash(input: string): string {
-  return createHash('sha256').update(input).digest('hex').slice(0, 32);
+  // The one-shot hash: a Hash object per post cost more than hashing its few bytes.
+  return hash('sha256', input, 'hex').slice(0, 32);
 }
 
 /**

@@ -100,11 +100,17 @@ function openTag(open: OpenElement[], name: string): string | null {
 function closeTag(open: OpenElement[], name: string): string | null {
   const inList = open.at(-1)?.name === 'ul';
   if (VOID.has(name)) return name !== 'br' ? '' : inList ? null : ' ';
-  const at = open.map((element) => element.name).lastIndexOf(name);
+  let at = open.length - 1;
+  while (at >= 0 && open[at]!.name !== name) at--;
   if (at === -1) return name !== 'p' ? '' : inList ? null : ' ';
-  const closed = open.splice(at);
-  if (closed.some(isEmptyList)) return null;
-  return closed.some((element) => BLOCK.has(element.name)) ? ' ' : '';
+  // The element and everything opened inside it close together.
+  let block = false;
+  for (let k = at; k < open.length; k++) {
+    if (isEmptyList(open[k]!)) return null;
+    block ||= BLOCK.has(open[k]!.name);
+  }
+  open.length = at;
+  return block ? ' ' : '';
 }
 
 /** A tag (its lower-case name) or a comment (no tag) at `lt`, and where the text resumes. */
@@ -116,9 +122,11 @@ function readMarkup(html: string, lt: number): { tag?: { name: string; closing: 
   const closing = html[lt + 1] === '/';
   let i = lt + (closing ? 2 : 1);
   const nameStart = i;
-  while (i < html.length && isNameChar(html.charCodeAt(i))) i++;
+  let upper = false;
+  for (let c = html.charCodeAt(i); i < html.length && isNameChar(c); c = html.charCodeAt(++i)) upper ||= c <= 0x5a && c >= 0x41;
   if (i === nameStart || !isLetter(html.charCodeAt(nameStart))) return null;
-  const name = html.slice(nameStart, i).toLowerCase();
+  // Lower-cased only when needed: toLowerCase is slow on text that holds any non-ASCII character.
+  const name = upper ? html.slice(nameStart, i).toLowerCase() : html.slice(nameStart, i);
   if (!INLINE.has(name) && !BLOCK.has(name) && !DROPPED.has(name)) return null;
   const next = endOfTag(html, i);
   return next === null ? null : { tag: { name, closing }, next };

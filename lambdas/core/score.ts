@@ -15,6 +15,7 @@ import emoji from 'sentiment/build/emoji.json' with { type: 'json' };
 import campaign from './lexicon/campaign-lexicon.json' with { type: 'json' };
 import vader from './lexicon/vader-lexicon.json' with { type: 'json' };
 import type { Sentiment, SentimentLabel } from './types.ts';
+import { codeUnits, isLetterCodePoint, isWordCodePoint } from './word-chars.ts';
 
 /** Rules on top of the plain lexicon sum; bench/sentiment.ts measures each by switching it off. */
 export interface ScoringRules {
@@ -213,7 +214,7 @@ const LAUGHTER = ['lol', 'lolol', 'lool', 'haha', 'hahaha', 'hehe', 'lmao', 'lmf
  * Text emoticons with VADER's human ratings (its lexicon's emoticon entries, scaled onto AFINN's
  * scale like its words), for the faces common in posts. A face may repeat its last character.
  */
-const EMOTICONS: Record<string, number> = Object.fromEntries(
+export const EMOTICONS: Record<string, number> = Object.fromEntries(
   Object.entries({
     ':)': 2, ':-)': 1.3, '=)': 2.2, ':]': 2.2, '=]': 1.6, ':o)': 2.1, ':^)': 2.1, '(:': 2.2, '(-:': 1.6, '^_^': 2.2,
     ';)': 0.9, ';-)': 1, ';]': 0.6, ':D': 2.3, ':-D': 2.3, '=D': 2.3, ';D': 0.8, 'xD': 2.3, 'XD': 2.3,
@@ -314,25 +315,124 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
-// A face may repeat its last character (":)))", "<333", "XDDD") and must end at a space,
-// punctuation or the end of the text, so "9:30" and "xDrive" are not faces.
-const EMOTICON_SOURCE = Object.keys(EMOTICONS)
-  .sort((a, b) => b.length - a.length)
-  .map((face) => `${escapeRegExp(face.slice(0, -1))}(?:${escapeRegExp(face.slice(-1))})+`)
-  .join('|');
+// The grammar of a text, one token at a time, rules tried in this order at each position:
+//   1. links ("http://…", "https://…", "www.…" up to a space) and @mentions: skipped, they say
+//      nothing about sentiment;
+//   2. a text emoticon, which may repeat its last character (":)))", "<333", "XDDD") and must end at
+//      a space, "." "," "!" "?" ";" or the end of the text, so "9:30" and "xDrive" are not faces;
+//   3. a hashtag: "#" and letters, digits or "_";
+//   4. a word: letters and digits, with inner apostrophes before letters ("don't", "rock’n’roll");
+//   5. a run of clause punctuation or line breaks (a line break ends a clause too: a title, a list item);
+//   6. one symbol (emoji, "+", "<"): a code point that is no space, letter, digit or punctuation.
+// Anything else (spaces, other punctuation) is passed over. Each rule is tried only where its first
+// character allows: trying every face at every position was most of the scorer's time.
+// test/unit/core/score-tokens.test.ts holds this scan to the single regex it replaced.
 
-// One pass over the text; the groups are: 1 emoticon, 2 hashtag, 3 word, 4 punctuation, 5 symbol.
-const TOKEN = new RegExp(
-  [
-    String.raw`(?:https?:\/\/|www\.)\S+|@\w+`, // links and mentions say nothing about sentiment
-    `(${EMOTICON_SOURCE})(?=$|[\\s.,!?;])`,
-    String.raw`#([\p{L}\p{N}_]+)`,
-    String.raw`([\p{L}\p{N}]+(?:['’]\p{L}+)*)`,
-    String.raw`([.,;:!?…\r\n]+)`, // a line break ends a clause too: a title, a list item
-    String.raw`([^\s\p{L}\p{N}\p{P}])`,
-  ].join('|'),
-  'gu',
-);
+export const FACE = 1;
+export const HASHTAG = 2;
+export const WORD_TOKEN = 3;
+export const CLAUSE = 4;
+export const SYMBOL = 5;
+export type TokenKind = typeof FACE | typeof HASHTAG | typeof WORD_TOKEN | typeof CLAUSE | typeof SYMBOL;
+
+const LINK = /(?:https?:\/\/|www\.)\S+/uy;
+const MENTION = /@\w+/uy;
+const TAG = /#[\p{L}\p{N}_]+/uy;
+const SYMBOL_CHAR = /^[^\s\p{L}\p{N}\p{P}]$/u;
+const ASCII_SYMBOL = Array.from({ length: 128 }, (_, code) => SYMBOL_CHAR.test(String.fromCharCode(code)));
+
+/** The faces as one sticky regex per first character (all faces are ASCII), longest first (":-)" before ":)"). */
+const FACES_BY_FIRST: (RegExp | undefined)[] = [];
+{
+  const groups = new Map<number, string[]>();
+  for (const face of Object.keys(EMOTICONS).sort((a, b) => b.length - a.length)) {
+    const first = face.charCodeAt(0);
+    groups.set(first, [...(groups.get(first) ?? []), `${escapeRegExp(face.slice(0, -1))}(?:${escapeRegExp(face.slice(-1))})+`]);
+  }
+  for (const [first, faces] of groups) FACES_BY_FIRST[first] = new RegExp(`(?:${faces.join('|')})(?=$|[\\s.,!?;])`, 'uy');
+}
+
+/** Where a match of sticky `pattern` at `at` ends, or `at` when it does not match there. */
+function stickyEnd(pattern: RegExp, text: string, at: number): number {
+  pattern.lastIndex = at;
+  return pattern.test(text) ? pattern.lastIndex : at;
+}
+
+/** ".,;:!?…" and line breaks. */
+function isClauseMark(code: number): boolean {
+  return code === 0x2e || code === 0x2c || code === 0x3b || code === 0x3a || code === 0x21 || code === 0x3f || code === 0x2026 || code === 0x0d || code === 0x0a;
+}
+
+/** The end of the word starting at `at`: letters and digits, then any "'letters" or "’letters". */
+function wordEnd(text: string, at: number): number {
+  let end = at;
+  for (let code = text.codePointAt(end)!; end < text.length && isWordCodePoint(code); code = text.codePointAt(end)!) end += codeUnits(code);
+  for (;;) {
+    const mark = text.charCodeAt(end);
+    if ((mark !== 0x27 && mark !== 0x2019) || end + 1 >= text.length || !isLetterCodePoint(text.codePointAt(end + 1)!)) return end;
+    end++;
+    for (let code = text.codePointAt(end)!; end < text.length && isLetterCodePoint(code); code = text.codePointAt(end)!) end += codeUnits(code);
+  }
+}
+
+/** Where the token at `at` ends, after handing it to `visit`; `at` when no rule matches there. */
+function tokenAt(text: string, at: number, code: number, visit: (kind: TokenKind, start: number, end: number) => void): number {
+  if (code === 0x20) return at; // the commonest character starts no token
+  if (code === 0x68 || code === 0x77 || code === 0x40) {
+    const end = stickyEnd(code === 0x40 ? MENTION : LINK, text, at);
+    if (end > at) return end; // skipped: links and mentions are no tokens
+  }
+  const faces = code < 0x80 ? FACES_BY_FIRST[code] : undefined;
+  if (faces !== undefined) {
+    const end = stickyEnd(faces, text, at);
+    if (end > at) {
+      visit(FACE, at, end);
+      return end;
+    }
+  }
+  if (code === 0x23) {
+    const end = stickyEnd(TAG, text, at);
+    if (end > at) {
+      visit(HASHTAG, at, end);
+      return end;
+    }
+  }
+  if (isWordCodePoint(code)) {
+    const end = wordEnd(text, at);
+    visit(WORD_TOKEN, at, end);
+    return end;
+  }
+  if (isClauseMark(code)) {
+    let end = at + 1;
+    while (end < text.length && isClauseMark(text.charCodeAt(end))) end++;
+    visit(CLAUSE, at, end);
+    return end;
+  }
+  if (code < 0x80 ? ASCII_SYMBOL[code] : SYMBOL_CHAR.test(String.fromCodePoint(code))) {
+    const end = at + codeUnits(code);
+    visit(SYMBOL, at, end);
+    return end;
+  }
+  return at;
+}
+
+/** Whether a word is already spelled as the lexicon spells it: ASCII without capitals, as most words are (toLowerCase is costly on text with any non-ASCII character). */
+function isLowerAscii(word: string): boolean {
+  for (let k = 0; k < word.length; k++) {
+    const c = word.charCodeAt(k);
+    if (c >= 0x80 || (c >= 0x41 && c <= 0x5a)) return false;
+  }
+  return true;
+}
+
+/** Hands each token of `text` to `visit` in order, as its kind and where it starts and ends. */
+export function scanTokens(text: string, visit: (kind: TokenKind, start: number, end: number) => void): void {
+  for (let at = 0; at < text.length; ) {
+    const code = text.codePointAt(at)!;
+    const end = tokenAt(text, at, code, visit);
+    at = end > at ? end : at + codeUnits(code);
+  }
+}
 
 const CAMEL_PARTS = /[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+/g;
 
@@ -379,8 +479,11 @@ export function createScorer(rules: Readonly<ScoringRules> = ALL_RULES): (text: 
   };
 
   const pushWord = (word: string): void => {
-    let lower = word.toLowerCase();
-    if (lower.includes('’')) lower = lower.replace(/’/g, "'");
+    let lower = word;
+    if (!isLowerAscii(word)) {
+      lower = word.toLowerCase();
+      if (lower.includes('’')) lower = lower.replace(/’/g, "'");
+    }
     kinds.push(WORD);
     words.push(lower);
     values.push(0);
@@ -391,44 +494,49 @@ export function createScorer(rules: Readonly<ScoringRules> = ALL_RULES): (text: 
     values.push(value);
   };
 
+  // The text being tokenized and its "!" count, for `visit`, which scanTokens calls once per token.
+  let text = '';
+  let bangs = 0;
+  const visit = (kind: TokenKind, start: number, end: number): void => {
+    if (kind === WORD_TOKEN) {
+      pushWord(text.slice(start, end));
+    } else if (kind === FACE) {
+      if (rules.emoticons) push(VALUE, EMOTICONS[text.slice(start, end).replace(/(.)\1+$/, '$1')] ?? 0);
+    } else if (kind === HASHTAG) {
+      const tag = text.slice(start + 1, end);
+      const parts = rules.hashtags ? (tag.match(CAMEL_PARTS) ?? []) : [];
+      if (parts.length > 1) {
+        for (const part of parts) pushWord(part);
+        return;
+      }
+      const lower = tag.toLowerCase();
+      const prefix = rules.hashtags ? HASHTAG_PREFIXES.find(([p]) => lower.length > p.length && lower.startsWith(p)) : undefined;
+      if (prefix !== undefined) push(VALUE, prefix[1]);
+      else pushWord(tag);
+    } else if (kind === CLAUSE) {
+      let clauseBangs = 0;
+      let asks = false;
+      for (let k = start; k < end; k++) {
+        const c = text.charCodeAt(k);
+        if (c === 33) clauseBangs++;
+        else if (c === 63) asks = true;
+      }
+      bangs += clauseBangs;
+      push(STOP, clauseBangs > 0 ? EXCLAIMS : asks ? ASKS : 0);
+    } else {
+      const entry = lexicon.words.get(text.slice(start, end));
+      if (entry !== undefined) push(VALUE, entry.valence);
+    }
+  };
+
   /** Fills the scratch arrays; returns the number of "!". */
-  const tokenize = (text: string): number => {
+  const tokenize = (source: string): number => {
     kinds.length = 0;
     words.length = 0;
     values.length = 0;
-    let bangs = 0;
-    TOKEN.lastIndex = 0;
-    for (let m = TOKEN.exec(text); m !== null; m = TOKEN.exec(text)) {
-      const [, face, tag, word, punct, symbol] = m;
-      if (face !== undefined) {
-        if (rules.emoticons) push(VALUE, EMOTICONS[face.replace(/(.)\1+$/, '$1')] ?? 0);
-      } else if (tag !== undefined) {
-        const parts = rules.hashtags ? (tag.match(CAMEL_PARTS) ?? []) : [];
-        if (parts.length > 1) {
-          for (const part of parts) pushWord(part);
-          continue;
-        }
-        const lower = tag.toLowerCase();
-        const prefix = rules.hashtags ? HASHTAG_PREFIXES.find(([p]) => lower.length > p.length && lower.startsWith(p)) : undefined;
-        if (prefix !== undefined) push(VALUE, prefix[1]);
-        else pushWord(tag);
-      } else if (word !== undefined) {
-        pushWord(word);
-      } else if (punct !== undefined) {
-        let clauseBangs = 0;
-        let asks = false;
-        for (let k = 0; k < punct.length; k++) {
-          const c = punct.charCodeAt(k);
-          if (c === 33) clauseBangs++;
-          else if (c === 63) asks = true;
-        }
-        bangs += clauseBangs;
-        push(STOP, clauseBangs > 0 ? EXCLAIMS : asks ? ASKS : 0);
-      } else if (symbol !== undefined) {
-        const entry = lexicon.words.get(symbol);
-        if (entry !== undefined) push(VALUE, entry.valence);
-      }
-    }
+    text = source;
+    bangs = 0;
+    scanTokens(source, visit);
     return bangs;
   };
 
