@@ -16,6 +16,8 @@ import { chmod, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
+import { buildLexicon } from '../lambdas/core/lexicon/build.ts';
+import { toPortable } from '../lambdas/core/lexicon/entry.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const CLI_DIR = join(ROOT, 'dist', 'cli');
@@ -53,6 +55,39 @@ const zodEnglishOnly: Plugin = {
   },
 };
 
+const LEXICONS_MODULE = join(ROOT, 'lambdas', 'core', 'lexicon', 'lexicons.ts');
+
+/** The full lexicon as the built CLI carries it (JSON of lexicon/entry.ts's PortableLexicon). */
+export function portableLexicon(): string {
+  return JSON.stringify(toPortable(buildLexicon(true)));
+}
+
+/**
+ * The module the built CLI loads in place of lexicon/lexicons.ts: the full lexicon (VADER's words
+ * included), merged here from its sources by lexicon/build.ts and read back with one JSON.parse.
+ * Layering its ~11,000 keys cost every start ~60 ms and the garbage it left; the CLI never scores
+ * without VADER's words (only bench/sentiment.ts does, from the sources).
+ */
+function precomputedLexiconsModule(): string {
+  return [
+    `import { fromPortable } from ${JSON.stringify(join(ROOT, 'lambdas', 'core', 'lexicon', 'entry.ts'))};`,
+    `const full = fromPortable(JSON.parse(${JSON.stringify(portableLexicon())}));`,
+    'export function lexiconFor(withVader) {',
+    '  if (withVader) return full;',
+    `  throw new Error(${JSON.stringify("The built CLI carries only the full lexicon; score without VADER's words from the sources (tsx).")});`,
+    '}',
+  ].join('\n');
+}
+
+const precomputedLexicon: Plugin = {
+  name: 'precomputed-lexicon',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]lexicon[\\/]lexicons\.ts$/ }, ({ path }) =>
+      path === LEXICONS_MODULE ? { contents: precomputedLexiconsModule(), loader: 'js', resolveDir: dirname(path) } : undefined,
+    );
+  },
+};
+
 /** Builds the CLI into `outDir`; returns esbuild's metafile (what each output file imports, statically or lazily). */
 export async function buildCli(outDir: string = CLI_DIR): Promise<Metafile> {
   // Built beside the target, then swapped in: a CLI started during a rebuild never loads half of one.
@@ -74,7 +109,7 @@ export async function buildCli(outDir: string = CLI_DIR): Promise<Metafile> {
     banner: { js: `#!/usr/bin/env node\n${REQUIRE_SHIM}` },
     logLevel: 'warning',
     metafile: true,
-    plugins: [zodEnglishOnly],
+    plugins: [zodEnglishOnly, precomputedLexicon],
   });
   await chmod(join(staging, 'fanpulse.mjs'), 0o755);
   await rm(outDir, { recursive: true, force: true });
