@@ -88,6 +88,26 @@ const precomputedLexicon: Plugin = {
   },
 };
 
+/**
+ * dom-serializer (html-to-text's, for its HTML formatters) imports only the escapers of its own
+ * `entities` (v4): encodeXML, escapeAttribute and escapeText, all in lib/esm/escape.js, which
+ * imports nothing. Through the package's index the bundle also carried v4's decoders and its
+ * HTML encoder, whose tables (75 KB) are built on every start: the CLI takes the escapers' module.
+ */
+const domSerializerEscapersOnly: Plugin = {
+  name: 'dom-serializer-escapers-only',
+  setup(build) {
+    build.onResolve({ filter: /^entities$/ }, async ({ importer, resolveDir, kind, pluginData }) => {
+      if (pluginData === 'escapers' || !/[\\/]node_modules[\\/]dom-serializer[\\/]/.test(importer)) return undefined;
+      const index = await build.resolve('entities', { importer, resolveDir, kind, pluginData: 'escapers' });
+      if (index.errors.length > 0 || !/[\\/]lib[\\/]esm[\\/]index\.js$/.test(index.path)) {
+        throw new Error(`dom-serializer's entities resolved to ${index.path}: check that lib/esm/escape.js still holds what it imports`);
+      }
+      return { path: join(dirname(index.path), 'escape.js') };
+    });
+  },
+};
+
 /** Builds the CLI into `outDir`; returns esbuild's metafile (what each output file imports, statically or lazily). */
 export async function buildCli(outDir: string = CLI_DIR): Promise<Metafile> {
   // Built beside the target, then swapped in: a CLI started during a rebuild never loads half of one.
@@ -109,7 +129,7 @@ export async function buildCli(outDir: string = CLI_DIR): Promise<Metafile> {
     banner: { js: `#!/usr/bin/env node\n${REQUIRE_SHIM}` },
     logLevel: 'warning',
     metafile: true,
-    plugins: [zodEnglishOnly, precomputedLexicon],
+    plugins: [zodEnglishOnly, precomputedLexicon, domSerializerEscapersOnly],
   });
   await chmod(join(staging, 'fanpulse.mjs'), 0o755);
   await rm(outDir, { recursive: true, force: true });
