@@ -16,6 +16,8 @@ import { chmod, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
+import { buildLexicon } from '../lambdas/core/lexicon/build.ts';
+import { toPortable } from '../lambdas/core/lexicon/entry.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const CLI_DIR = join(ROOT, 'dist', 'cli');
@@ -53,6 +55,59 @@ const zodEnglishOnly: Plugin = {
   },
 };
 
+const LEXICONS_MODULE = join(ROOT, 'lambdas', 'core', 'lexicon', 'lexicons.ts');
+
+/** The full lexicon as the built CLI carries it (JSON of lexicon/entry.ts's PortableLexicon). */
+export function portableLexicon(): string {
+  return JSON.stringify(toPortable(buildLexicon(true)));
+}
+
+/**
+ * The module the built CLI loads in place of lexicon/lexicons.ts: the full lexicon (VADER's words
+ * included), merged here from its sources by lexicon/build.ts and read back with one JSON.parse.
+ * Layering its ~11,000 keys cost every start ~60 ms and the garbage it left; the CLI never scores
+ * without VADER's words (only bench/sentiment.ts does, from the sources).
+ */
+function precomputedLexiconsModule(): string {
+  return [
+    `import { fromPortable } from ${JSON.stringify(join(ROOT, 'lambdas', 'core', 'lexicon', 'entry.ts'))};`,
+    `const full = fromPortable(JSON.parse(${JSON.stringify(portableLexicon())}));`,
+    'export function lexiconFor(withVader) {',
+    '  if (withVader) return full;',
+    `  throw new Error(${JSON.stringify("The built CLI carries only the full lexicon; score without VADER's words from the sources (tsx).")});`,
+    '}',
+  ].join('\n');
+}
+
+const precomputedLexicon: Plugin = {
+  name: 'precomputed-lexicon',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]lexicon[\\/]lexicons\.ts$/ }, ({ path }) =>
+      path === LEXICONS_MODULE ? { contents: precomputedLexiconsModule(), loader: 'js', resolveDir: dirname(path) } : undefined,
+    );
+  },
+};
+
+/**
+ * dom-serializer (html-to-text's, for its HTML formatters) imports only the escapers of its own
+ * `entities` (v4): encodeXML, escapeAttribute and escapeText, all in lib/esm/escape.js, which
+ * imports nothing. Through the package's index the bundle also carried v4's decoders and its
+ * HTML encoder, whose tables (75 KB) are built on every start: the CLI takes the escapers' module.
+ */
+const domSerializerEscapersOnly: Plugin = {
+  name: 'dom-serializer-escapers-only',
+  setup(build) {
+    build.onResolve({ filter: /^entities$/ }, async ({ importer, resolveDir, kind, pluginData }) => {
+      if (pluginData === 'escapers' || !/[\\/]node_modules[\\/]dom-serializer[\\/]/.test(importer)) return undefined;
+      const index = await build.resolve('entities', { importer, resolveDir, kind, pluginData: 'escapers' });
+      if (index.errors.length > 0 || !/[\\/]lib[\\/]esm[\\/]index\.js$/.test(index.path)) {
+        throw new Error(`dom-serializer's entities resolved to ${index.path}: check that lib/esm/escape.js still holds what it imports`);
+      }
+      return { path: join(dirname(index.path), 'escape.js') };
+    });
+  },
+};
+
 /** Builds the CLI into `outDir`; returns esbuild's metafile (what each output file imports, statically or lazily). */
 export async function buildCli(outDir: string = CLI_DIR): Promise<Metafile> {
   // Built beside the target, then swapped in: a CLI started during a rebuild never loads half of one.
@@ -74,7 +129,7 @@ export async function buildCli(outDir: string = CLI_DIR): Promise<Metafile> {
     banner: { js: `#!/usr/bin/env node\n${REQUIRE_SHIM}` },
     logLevel: 'warning',
     metafile: true,
-    plugins: [zodEnglishOnly],
+    plugins: [zodEnglishOnly, precomputedLexicon, domSerializerEscapersOnly],
   });
   await chmod(join(staging, 'fanpulse.mjs'), 0o755);
   await rm(outDir, { recursive: true, force: true });

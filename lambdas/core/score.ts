@@ -2,18 +2,16 @@
 // package ships, VADER's human-rated lexicon over them (lexicon/vader-lexicon.json, MIT, Hutto &
 // Gilbert, ICWSM 2014), a small fan-campaign lexicon on top (lexicon/campaign-lexicon.json), and the
 // VADER-style rules that measurably help on bench/sentiment.ts (tweets, reviews and editorials).
+// The layers are merged in lexicon/build.ts.
 //
 // We scan the text ourselves rather than call `new Sentiment().analyze(text, { extras })`:
 // `extras` is Object.assign-ed into the package's one shared English label table, so it leaks
 // into every other analyze() call in the process; and its whitespace tokenizer throws away what
 // the rules need (punctuation, emoji glued to words, multi-word entries such as "bring back").
 
-import type SentimentLibrary from 'sentiment';
-// @ts-expect-error -- the package's types cover only its entry point; this is its English LanguageModule.
-import english from 'sentiment/languages/en/index.js';
-import emoji from 'sentiment/build/emoji.json' with { type: 'json' };
 import campaign from './lexicon/campaign-lexicon.json' with { type: 'json' };
-import vader from './lexicon/vader-lexicon.json' with { type: 'json' };
+import { type Entry, VADER_SCALE } from './lexicon/entry.ts';
+import { lexiconFor } from './lexicon/lexicons.ts';
 import type { Sentiment, SentimentLabel } from './types.ts';
 import { codeUnits, isLetterCodePoint, isWordCodePoint } from './word-chars.ts';
 
@@ -87,8 +85,6 @@ export const ALL_RULES: Readonly<ScoringRules> = Object.freeze({
 // The numbers below were chosen on bench/sentiment.ts, on all four of its data sets (tweets, movie
 // reviews, product reviews, editorials); its output shows what each rule adds on each.
 
-/** VADER rates on −4..+4, AFINN on −5..+5: VADER's values are scaled onto AFINN's. */
-const VADER_SCALE = 1.25;
 /** Words after a negator that it still reaches: "I don't think this is good" is 4. */
 const NEGATION_SCOPE = 4;
 /** VADER's factor: "not good" is milder than "bad", and "not bad" is only mildly good. */
@@ -115,13 +111,6 @@ const QUESTION_WEIGHT = 0.25;
  */
 const POSITIVE_ABOVE = 0.5;
 const NEGATIVE_BELOW = 0;
-
-// "least" negates as VADER's does ("the least funny"), except in "at least" (checked where negators are read).
-const NEGATORS = [
-  'least', 'not', 'nope', 'rarely', 'seldom', 'despite', 'never', 'nor', 'neither', 'without', 'cannot', 'aint', 'dont', 'doesnt', 'didnt', 'isnt',
-  'wasnt', 'arent', 'werent', 'cant', 'couldnt', 'wouldnt', 'shouldnt', 'wont', 'havent', 'hasnt',
-  'hadnt', 'mustnt', 'neednt',
-];
 
 /** After "not" these make "not just good" mean "good and more": the "not" negates nothing. */
 const NOT_JUST = new Set(['just', 'only', 'merely', 'simply']);
@@ -164,52 +153,6 @@ const LIKE_COMPARES_AFTER = new Set([
 
 const WISH_CLAUSE = new Set(['i', "i'd", "i'm", 'it', 'that', 'this', 'there', 'they', 'we', 'he', 'she', 'my', 'someone', 'people', 'everyone']);
 
-const INTENSIFIERS = [
-  'very', 'so', 'really', 'extremely', 'absolutely', 'totally', 'completely', 'incredibly', 'utterly',
-  'truly', 'highly', 'hugely', 'deeply', 'especially', 'particularly', 'entirely', 'thoroughly',
-  'remarkably', 'unbelievably', 'tremendously', 'enormously', 'exceptionally', 'most', 'more',
-  'super', 'fucking', 'freaking', 'friggin', 'frickin', 'effing', 'hella',
-  // The rest of VADER's booster list (its BOOSTER_DICT).
-  'amazingly', 'awfully', 'considerably', 'decidedly', 'fabulously', 'flipping', 'flippin', 'fricking',
-  'frigging', 'fully', 'greatly', 'intensely', 'majorly', 'purely', 'quite', 'substantially', 'uber',
-  'unusually',
-  // Degree adverbs of informal English that VADER's list lacks: "pretty bad", "real good", "damn good".
-  'pretty', 'real', 'damn', 'damned',
-];
-
-/** Negate only when a sentiment word follows within reach; otherwise they keep their own valence. */
-const SOFT_NEGATORS = ['no', 'nothing', 'none', 'nobody', 'nowhere'];
-
-/**
- * Praise that is ironic in a negative text ("Oh great, another cancellation. Just perfect."):
- * counted against the text when the rest of it is negative, as it is for it otherwise.
- */
-const SARCASM_MARKERS = ['oh great', 'just great', 'just perfect', 'just wonderful', 'just brilliant', 'oh joy', 'yeah right', 'thanks a lot', 'what a surprise', 'how lovely'];
-
-const DIMINISHERS = [
-  'slightly', 'somewhat', 'barely', 'hardly', 'scarcely', 'marginally', 'partly', 'kinda', 'sorta',
-  'kind of', 'sort of', 'a bit', 'a little', 'less', 'little', 'almost',
-  'occasionally', 'just enough', 'kindof', 'sortof',
-];
-
-/**
- * VADER's special-case idioms (its SPECIAL_CASE_IDIOMS, on its scale), whose words alone would
- * say the opposite or nothing: "bad ass" is praise. Its "yeah right" is a sarcasm marker here.
- */
-const IDIOMS: Record<string, number> = {
-  'the shit': 3, 'the bomb': 3, 'bad ass': 1.5, 'cut the mustard': 2, 'kiss of death': -1.5, 'hand to mouth': -2,
-};
-
-/**
- * Negated verbs that mean the opposite of a denial: "I can't say enough good things", "can't stop
- * smiling", "cannot help but love it". As phrases they carry no value of their own and their
- * negator does not reach the words after them.
- */
-const NEGATOR_IDIOMS = ["can't say enough", 'cannot say enough', "can't stop", 'cannot stop', "couldn't stop", "can't help", 'cannot help', "couldn't help"];
-
-/** Laughter: keeps its lexicon value (lol +2.25, haha +2.5) but, like an emoticon, is never negated or boosted. */
-const LAUGHTER = ['lol', 'lolol', 'lool', 'haha', 'hahaha', 'hehe', 'lmao', 'lmfao', 'rofl'];
-
 /**
  * Text emoticons with VADER's human ratings (its lexicon's emoticon entries, scaled onto AFINN's
  * scale like its words), for the faces common in posts. A face may repeat its last character.
@@ -227,88 +170,6 @@ export const EMOTICONS: Record<string, number> = Object.fromEntries(
   }).map(([face, vaderValence]) => [face, vaderValence * VADER_SCALE]),
 );
 
-interface Entry {
-  valence: number;
-  /** +1 intensifier, −1 diminisher, 0 neither. */
-  boost: number;
-  /** 2 always negates, 1 only when a sentiment word follows within reach, 0 never. */
-  negates: number;
-  sarcastic: boolean;
-  laughter: boolean;
-}
-
-interface Phrase {
-  words: string[];
-  entry: Entry;
-}
-
-interface Lexicon {
-  words: Map<string, Entry>;
-  phrases: Map<string, Phrase[]>;
-}
-
-const SEPARATOR = /[\s-]/;
-
-function buildLexicon(withVader: boolean): Lexicon {
-  const words = new Map<string, Entry>();
-  const phrases = new Map<string, Phrase[]>();
-  // Later layers change an entry field by field, so "super" keeps AFINN's +3 and gains a boost.
-  const put = (key: string, change: Partial<Entry>): void => {
-    const lower = key.toLowerCase();
-    // Almost every key is one word: split (a regex per key) only the few that are not.
-    const parts = SEPARATOR.test(lower) ? lower.split(/[\s-]+/).filter(Boolean) : lower ? [lower] : [];
-    const first = parts[0];
-    if (first === undefined) return;
-    if (parts.length === 1) {
-      // Entries are this map's own: changed in place rather than copied once per layer (~11,000 keys at every start).
-      const entry = words.get(first);
-      if (entry) Object.assign(entry, change);
-      else words.set(first, { valence: 0, boost: 0, negates: 0, sarcastic: false, laughter: false, ...change });
-      return;
-    }
-    const list = phrases.get(first) ?? [];
-    const at = list.findIndex((p) => p.words.join(' ') === parts.join(' '));
-    const entry = { valence: 0, boost: 0, negates: 0, sarcastic: false, laughter: false, ...list[at]?.entry, ...change };
-    if (at >= 0) list.splice(at, 1);
-    list.push({ words: parts, entry });
-    // Longest first, so "bring it back" is tried before anything shorter starting with "bring".
-    list.sort((a, b) => b.words.length - a.words.length);
-    phrases.set(first, list);
-  };
-  // Read into our own map now: `analyze(…, { extras })` anywhere in the process mutates the package's table.
-  const afinn = (english as SentimentLibrary.LanguageModule).labels;
-  for (const [key, valence] of Object.entries(afinn)) put(key, { valence });
-  if (withVader) for (const [key, valence] of Object.entries(vader.entries as Record<string, number>)) put(key, { valence: valence * VADER_SCALE });
-  for (const [key, valence] of Object.entries(emoji as Record<string, number>)) put(key, { valence });
-  for (const [key, valence] of Object.entries(IDIOMS)) put(key, { valence: valence * VADER_SCALE });
-  for (const phrase of NEGATOR_IDIOMS) put(phrase, {});
-  for (const [key, valence] of Object.entries(campaign.entries as Record<string, number>)) put(key, { valence });
-  for (const word of NEGATORS) put(word, { negates: 2 });
-  for (const word of SOFT_NEGATORS) put(word, { negates: 1 });
-  for (const phrase of SARCASM_MARKERS) put(phrase, { sarcastic: true, valence: scoreOfPhrase(phrase, words) });
-  for (const word of INTENSIFIERS) put(word, { boost: 1 });
-  for (const word of DIMINISHERS) put(word, { boost: -1 });
-  for (const word of LAUGHTER) put(word, { laughter: true });
-  return { words, phrases };
-}
-
-/** A sarcasm marker's face value: the sum of its words ("oh great" is as positive as "great"). */
-function scoreOfPhrase(phrase: string, words: Map<string, Entry>): number {
-  return phrase.split(' ').reduce((sum, word) => sum + (words.get(word)?.valence ?? 0), 0);
-}
-
-// Each built on first use: the one without VADER's words serves only bench/sentiment.ts, and a
-// start of the CLI should not pay for it.
-const lexicons = new Map<boolean, Lexicon>();
-
-function lexiconFor(withVader: boolean): Lexicon {
-  let lexicon = lexicons.get(withVader);
-  if (lexicon === undefined) {
-    lexicon = buildLexicon(withVader);
-    lexicons.set(withVader, lexicon);
-  }
-  return lexicon;
-}
 const HASHTAG_PREFIXES = Object.entries(campaign.hashtagPrefixes as Record<string, number>);
 
 function escapeRegExp(text: string): string {
