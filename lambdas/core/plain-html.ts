@@ -173,7 +173,8 @@ function decodeEntities(text: string): string | null {
       return unknown ? match : String.fromCodePoint(code);
     }
     if (name !== undefined) {
-      const value = ENTITIES[name];
+      // Own properties only: `&constructor;` must not find Object.prototype's.
+      const value = Object.hasOwn(ENTITIES, name) ? ENTITIES[name] : undefined;
       if (value === undefined) unknown = true;
       return value ?? match;
     }
