@@ -248,6 +248,12 @@ describe('scoreText', () => {
       // "&amp;" is an ampersand, not a word "amp": two tokens, 4.75 / 2.
       expect(scoreText('good &amp; good').comparative).toBe(2.375);
     });
+
+    it('leaves names of Object.prototype as written: they are no entities', () => {
+      const names = Object.getOwnPropertyNames(Object.prototype).filter((name) => /^[a-z]+$/i.test(name));
+      expect(names).toContain('constructor');
+      for (const name of names) expect(scoreText(`great &${name}; show`)).toEqual(scoreText(`great ${name}; show`));
+    });
   });
 
   describe('negators that do not deny', () => {
