@@ -187,22 +187,28 @@ function read(text: string): Feed {
   function readItemField(name: string, inner: string): void {
     if (name === 'author') {
       const author = person(inner);
-      if (author) (item.authors ??= []).push(author);
-      if (author) itemKept = true;
+      if (author) {
+        (item.authors ??= []).push(author);
+        itemKept = true;
+      }
       return;
     }
     const value = parseString(inner);
     if (name === 'dc:creator') {
-      if (value !== undefined) ((item.dc ??= {}).creators ??= []).push(value);
-      if (value !== undefined) itemKept = true;
+      if (value !== undefined) {
+        ((item.dc ??= {}).creators ??= []).push(value);
+        itemKept = true;
+      }
       return;
     }
     if (itemSeen.has(name)) return;
     itemSeen.add(name);
     if (name === 'guid') {
       const guid = { ...(value !== undefined && { value }), ...(pendingPermaLink !== undefined && { isPermaLink: pendingPermaLink }) };
-      if (Object.keys(guid).length > 0) item.guid = guid;
-      if (Object.keys(guid).length > 0) itemKept = true;
+      if (Object.keys(guid).length > 0) {
+        item.guid = guid;
+        itemKept = true;
+      }
       return;
     }
     if (value === undefined) return;
