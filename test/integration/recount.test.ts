@@ -9,6 +9,7 @@ import { createSource } from '../../lambdas/adapters/sources/create-source.ts';
 import { parseConfig } from '../../lambdas/config/load.ts';
 import type { Config } from '../../lambdas/config/schema.ts';
 import type { Store } from '../../lambdas/core/ports.ts';
+import type { ScoredPost } from '../../lambdas/core/types.ts';
 import { PASS_LEASE_MS, runPass } from '../../lambdas/core/pipeline.ts';
 import { runRecount, type RecountReport } from '../../lambdas/core/recount.ts';
 import { crashingClient } from '../helpers/crashing-client.ts';
@@ -210,6 +211,29 @@ describe('recount', () => {
     // thread, 2 spoilers, 3 petition posts, the roundup) and the Ballard premiere (the crossover is among the 11).
     expect(posts).toHaveLength(16);
     expect(report.postsNotRematched).toBe(12);
+  });
+
+  it('finds nothing to change with the config that counted, also in an hour whose sentiment added up to zero pass by pass', async () => {
+    const { store, tableName } = await dynamo.newStore();
+    // Two passes: the second's ADD brings the hour's sentiment sum back to a stored 0, where a
+    // bucket laid out at once leaves the zero counter out.
+    const hour = '2026-11-20T06:00:00.000Z';
+    const post = (id: string, score: number): ScoredPost => ({
+      sourceId: 'forum', id, dedupKey: `https://fans.example/zero/${id}`, link: `https://fans.example/zero/${id}`, author: null,
+      title: `Bosch Legacy ${id}`, text: '', published: hour, bucketStart: hour,
+      topics: [{ topicId: 'bosch-legacy', petition: false }], sentiment: { score, comparative: score / 3, label: score > 0 ? 'positive' : 'negative' },
+    });
+    await store.ingest([post('up', 2)], { now: NOW, retentionDays: 90 });
+    await store.ingest([post('down', -2)], { now: NOW, retentionDays: 90 });
+    const before = await buckets(tableName);
+    expect(before.filter((item) => item.pk === 'TREND#bosch-legacy').map((item) => item.sentimentSum)).toEqual([0]);
+
+    const report = await recount(NO_EXCLUSION, store);
+    expect(report.topics).toEqual([
+      { topic: 'bosch-legacy', hoursRebuilt: 0, postsAdded: 0, postsRemoved: 0, hoursKept: [] },
+      { topic: 'ballard', hoursRebuilt: 0, postsAdded: 0, postsRemoved: 0, hoursKept: [] },
+    ]);
+    expect(await buckets(tableName)).toEqual(before);
   });
 
   it('refuses to run beside a poll that holds the pass lock, and to reach past the retention', async () => {

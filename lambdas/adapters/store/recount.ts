@@ -164,13 +164,19 @@ function layoutHour(topic: string, hour: string, contents: BucketContents, nodeB
 
 function sameCounts(held: Item | undefined, target: Item | null): boolean {
   if (!held || !target) return !held && !target;
-  const names = (item: Item) => Object.keys(item).filter((name) => !BOOKKEEPING.has(name)).sort();
-  const heldNames = names(held);
-  return isDeepStrictEqual(heldNames, names(target)) && heldNames.every((name) => sameValue(held[name], target[name]));
+  const names = new Set([...Object.keys(held), ...Object.keys(target)].filter((name) => !BOOKKEEPING.has(name)));
+  return [...names].every((name) => sameValue(held[name], target[name]));
 }
 
-/** Sentiment sums added up pass by pass and all at once differ in the last bits: the same sum all the same. */
+/**
+ * Sentiment sums added up pass by pass and all at once differ in the last bits: the same sum all
+ * the same. A counter that passes brought back to 0 is stored as 0, where a target leaves it out
+ * (as ingest writes it): absent and 0 are the same count.
+ */
 function sameValue(a: unknown, b: unknown): boolean {
-  if (typeof a === 'number' && typeof b === 'number') return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+  if (typeof a === 'number' || typeof b === 'number') {
+    const [x, y] = [a ?? 0, b ?? 0];
+    return typeof x === 'number' && typeof y === 'number' && Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(x), Math.abs(y));
+  }
   return isDeepStrictEqual(a, b);
 }
