@@ -41,21 +41,40 @@ async function readRecord(file: string): Promise<ServerRecord | null> {
   }
 }
 
-async function responds(endpoint: string): Promise<boolean> {
-  // A timer that holds the process open (AbortSignal.timeout's does not): were the only thing left
-  // an answer that never comes, Node would end the command mid-way (exit code 13).
+/**
+ * `work` given at most `ms` (undefined when that ran out; its signal is aborted then), by a timer
+ * that holds the process open, as AbortSignal.timeout's does not: were the only thing left a wait
+ * that never ends (an answer, a connection the server is still taking in), Node would end the
+ * command mid-way with exit code 13.
+ */
+async function bounded<T>(ms: number, work: (signal: AbortSignal) => Promise<T>): Promise<T | undefined> {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), 2000);
+  let timer: NodeJS.Timeout | undefined;
+  const timeUp = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      resolve(undefined);
+    }, ms);
+  });
   try {
-    // Any HTTP answer means a server is there; dynalite answers a bare GET with 400.
-    const answer = await fetch(endpoint, { signal: controller.signal });
-    await answer.body?.cancel();
-    return true;
-  } catch {
-    return false;
+    return await Promise.race([work(controller.signal), timeUp]);
   } finally {
     clearTimeout(timer);
   }
+}
+
+async function responds(endpoint: string): Promise<boolean> {
+  const answered = await bounded(2000, async (signal) => {
+    try {
+      // Any HTTP answer means a server is there; dynalite answers a bare GET with 400.
+      const answer = await fetch(endpoint, { signal });
+      await answer.body?.cancel();
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  return answered ?? false;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -124,11 +143,7 @@ async function startServer(dataDir: string, recordFile: string, lockFile: string
     const deadline = Date.now() + JOINED_CLIENTS_GRACE_MS;
     while (Date.now() < deadline && (await openConnections(server)) > 0) await sleep(CONNECTIONS_POLL_MS);
     await rm(recordFile, { force: true });
-    // Bounded, and by a timer that holds the process open: a connection the server is still taking
-    // in must not leave the command waiting on nothing (Node would end it with exit code 13).
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([listening.close(), new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)))]);
-    clearTimeout(timer);
+    await bounded(CLOSE_WAIT_MS, () => listening.close());
     await rm(lockFile, { force: true });
   };
   return { endpoint, owner: true, close };
