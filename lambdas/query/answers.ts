@@ -1,11 +1,11 @@
 // The JSON the read paths answer — the HTTP API's bodies, the same as the CLI's `--format json` —
 // declared once: the functions that build them return these types, and the dashboard page
 // (web/src/api.ts) types its requests against them with `import type`, so a field renamed here
-// fails both type-checks. Types only, from type-only files: nothing of the server reaches the page.
+// fails both type-checks. Types only, imported as types only: nothing of the server reaches the page.
 
 import type { ChannelDelivery, ListedPost, SourceState, SpikeAlert, TrendBucket } from '../core/types.ts';
 
-/** GET /trends: `TrendBucket[]`, a continuous series per topic (and source, when asked for one). */
+/** GET /trends answers `TrendBucket[]` and a page of GET /posts holds `ListedPost`s: the domain's own shapes. */
 export type { ListedPost, TrendBucket };
 
 /** GET /alerts: an alert with where each channel stands with it (sent, deferred, dead, and when). */

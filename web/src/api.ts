@@ -3,9 +3,10 @@
 // `import type` keeps the server's code out of the bundle. An error body ({"error": "..."}) becomes
 // the message the page shows.
 
-import type { AlertWithDeliveries, ConfigAnswer, PostsAnswer, SourceStatus, TrendBucket } from '../../lambdas/query/answers.ts';
+import type { AlertWithDeliveries, ConfigAnswer, ListedPost, PostsAnswer, SourceStatus, TrendBucket } from '../../lambdas/query/answers.ts';
 
-export type { AlertWithDeliveries, ConfigAnswer, ListedPost, SourceStatus, TrendBucket } from '../../lambdas/query/answers.ts';
+// The page's modules take them from here, with the requests.
+export type { AlertWithDeliveries, ConfigAnswer, ListedPost, SourceStatus, TrendBucket };
 
 export type Params = Record<string, string | number | boolean | null | undefined>;
 
