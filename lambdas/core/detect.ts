@@ -37,6 +37,7 @@
 
 import type { AlertSettings } from '../config/alerts-schema.ts';
 import type { HourlyCount } from './series.ts';
+import type { SpikeWindow } from './types.ts';
 import { HOUR_MS } from './time.ts';
 import { negativeBinomialUpperTail } from './stats/negative-binomial.ts';
 
@@ -127,14 +128,8 @@ export type Detection =
 
 export type SpikeDetection = Extract<Detection, { status: 'spike' }>;
 
-/** A backtest alert, in the shape `fanpulse detect` prints (times ISO-8601). */
-export interface SpikeFinding {
-  windowStart: string;
-  windowEnd: string;
-  count: number;
-  baseline: number;
-  threshold: number;
-  pValue: number;
+/** A backtest alert, in the shape `fanpulse detect` prints. */
+export interface SpikeFinding extends SpikeWindow {
   dispersion: number;
   basis: BaselineBasis;
 }

@@ -95,18 +95,22 @@ export type AlertKind = (typeof ALERT_KINDS)[number];
 /** What a channel can be routed: a kind of alert, or the digest. */
 export type ChannelKind = AlertKind | 'digest';
 
-export interface SpikeAlert {
-  /** Deterministic: topic + kind + window start, so one spike has one id. */
-  id: string;
-  topic: string;
-  topicName: string;
-  kind: AlertKind;
+/** A spike's window (ISO-8601) and its numbers: what an alert shows and a backtest (`fanpulse detect`) prints alike. */
+export interface SpikeWindow {
   windowStart: string;
   windowEnd: string;
   count: number;
   baseline: number;
   threshold: number;
   pValue: number;
+}
+
+export interface SpikeAlert extends SpikeWindow {
+  /** Deterministic: topic + kind + window start, so one spike has one id. */
+  id: string;
+  topic: string;
+  topicName: string;
+  kind: AlertKind;
   /** How the baseline was made: the usual for this hour of day, or a flat level while history is short. */
   basis?: 'seasonal' | 'short-history';
   /**

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { Config } from '../config/schema.ts';
 import { StoreError, UsageError } from '../core/errors.ts';
 import type { Store } from '../core/ports.ts';
+import type { ConfigAnswer } from '../query/answers.ts';
 import { inWholeHours, planPosts, planTrends, readAlertsWithDeliveries, readPlannedTrends, readSources } from '../query/read.ts';
 import { alertsParamsSchema, parseParams, postsParamsSchema, sourcesParamsSchema, trendsParamsSchema } from '../query/params.ts';
 import { postColumns } from '../query/post-columns.ts';
@@ -95,7 +96,7 @@ const routes: Record<string, Route> = {
   async '/config'(query, { config }) {
     parseParams(z.strictObject({}), query);
     // What a page needs to offer filters: ids, names and types, nothing else of the config.
-    const body = {
+    const body: ConfigAnswer = {
       topics: config.topics.map((t) => ({ id: t.id, name: t.name ?? t.id })),
       sources: config.sources.map((s) => ({ id: s.id, type: s.type, topics: s.topics })),
     };

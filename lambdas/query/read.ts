@@ -8,7 +8,8 @@ import type { PostPage, Store } from '../core/ports.ts';
 import { timeRange, type AlertsParams, type PostsParams, type TrendsParams } from './params.ts';
 import { initialSourceState } from '../core/source-health.ts';
 import { HOUR_MS, iso } from '../core/time.ts';
-import type { ChannelDelivery, SourceState, SpikeAlert, TrendBucket } from '../core/types.ts';
+import type { SpikeAlert, TrendBucket } from '../core/types.ts';
+import type { AlertWithDeliveries, PostsAnswer, SourceStatus } from './answers.ts';
 
 export interface TrendsPlan {
   topics: string[];
@@ -84,12 +85,6 @@ function decodeCursor(cursor: string | undefined): PostPage['next'] {
   }
 }
 
-/** A page of posts as the CLI and the HTTP API give it: the posts, newest first, and the next page's cursor. */
-export interface PostsAnswer {
-  posts: PostPage['posts'];
-  next: string | null;
-}
-
 /** Checks a posts query against the config (unknown ids, bad range or cursor → UsageError) and reads one page. */
 export function planPosts(config: Config, params: PostsParams, now: Date) {
   const topics = scopeOf(config, params);
@@ -115,9 +110,6 @@ export async function readAlerts(store: Store, params: AlertsParams, now: Date):
   return store.listAlerts(iso(sinceMs), iso(untilMs));
 }
 
-/** An alert as `fanpulse alerts` and GET /alerts show it: with where each channel stands (sent, deferred, dead, and when). */
-export type AlertWithDeliveries = SpikeAlert & { deliveries: ChannelDelivery[] };
-
 export async function readAlertsWithDeliveries(store: Store, params: AlertsParams, now: Date): Promise<AlertWithDeliveries[]> {
   const alerts = await readAlerts(store, params, now);
   return Promise.all(
@@ -126,7 +118,7 @@ export async function readAlertsWithDeliveries(store: Store, params: AlertsParam
 }
 
 /** Every configured source with its health, including the ones never polled yet. */
-export async function readSources(store: Store, config: Config): Promise<(SourceState & { type: string })[]> {
+export async function readSources(store: Store, config: Config): Promise<SourceStatus[]> {
   const states = await store.getSourceStates(config.sources.map((s) => s.id));
   return config.sources.map((source) => {
     // What the source remembers counting is the pass's bookkeeping, not its health.

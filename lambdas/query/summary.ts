@@ -4,7 +4,8 @@
 import type { Config } from '../config/schema.ts';
 import type { Store } from '../core/ports.ts';
 import { needsAttention } from '../core/source-health.ts';
-import type { SourceState, SpikeAlert, TrendBucket } from '../core/types.ts';
+import type { SpikeAlert, TrendBucket } from '../core/types.ts';
+import type { SourceStatus } from './answers.ts';
 import type { SummaryParams } from './params.ts';
 import { planTrends, readAlerts, readPlannedTrends, readSources } from './read.ts';
 
@@ -18,7 +19,7 @@ export interface TopicSummary {
 export interface CampaignSummary {
   topics: TopicSummary[];
   /** Sources failing, waiting for credentials, never polled, or dropping unreadable items. */
-  sourcesNeedingAttention: (SourceState & { type: string })[];
+  sourcesNeedingAttention: SourceStatus[];
 }
 
 export async function readSummary(store: Store, config: Config, params: SummaryParams, now: Date): Promise<CampaignSummary> {

@@ -1,7 +1,7 @@
 // The alerts of the range: a list (each opens its detail) and the detail itself — why it fired,
 // in words and numbers, and the posts of its topic in its window, read from /posts.
 
-import { api, type Alert } from './api.ts';
+import { api, type AlertWithDeliveries } from './api.ts';
 import { h } from './dom.ts';
 import { postList } from './posts.ts';
 import { formatLocal, timeElement } from './time.ts';
@@ -10,9 +10,9 @@ const KINDS: Record<string, string> = { 'petition-spike': 'Petition spike' };
 const kindName = (kind: string) => KINDS[kind] ?? kind;
 const num = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
 const pValue = (p: number) => (p < 0.0001 ? '< 0.0001' : p.toPrecision(2));
-export const alertKey = (alert: Alert) => `${alert.topic}|${alert.kind}|${alert.windowStart}`;
+export const alertKey = (alert: AlertWithDeliveries) => `${alert.topic}|${alert.kind}|${alert.windowStart}`;
 
-export function alertList(alerts: readonly Alert[], open: (alert: Alert) => void): HTMLElement {
+export function alertList(alerts: readonly AlertWithDeliveries[], open: (alert: AlertWithDeliveries) => void): HTMLElement {
   if (alerts.length === 0) return h('p', { class: 'empty' }, 'No alerts in this range.');
   return h(
     'ul',
@@ -35,7 +35,7 @@ export function alertList(alerts: readonly Alert[], open: (alert: Alert) => void
 }
 
 /** Why it fired, in one sentence and a table of the numbers. */
-function explanation(alert: Alert): HTMLElement[] {
+function explanation(alert: AlertWithDeliveries): HTMLElement[] {
   const words =
     `${alert.count} petition mentions of ${alert.topicName} between ${formatLocal(alert.windowStart)} and ${formatLocal(alert.windowEnd)}, ` +
     `where about ${num(alert.baseline)} would be usual. An alert fires at ${num(alert.threshold)} or more: ` +
@@ -56,7 +56,7 @@ function explanation(alert: Alert): HTMLElement[] {
 }
 
 /** Shows one alert in `panel`, moves focus there, then loads its posts. */
-export async function showAlert(panel: HTMLElement, alert: Alert, topicName: (id: string) => string): Promise<void> {
+export async function showAlert(panel: HTMLElement, alert: AlertWithDeliveries, topicName: (id: string) => string): Promise<void> {
   const postsBox = h('div', { class: 'alert-posts', 'aria-busy': 'true' }, h('p', {}, 'Loading its posts…'));
   const close = h('button', { type: 'button', class: 'close' }, 'Close');
   close.addEventListener('click', () => {

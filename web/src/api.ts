@@ -1,80 +1,12 @@
-// The query API as the page reads it: same origin, paths relative to the page. Types mirror the
-// JSON the API documents; an error body ({"error": "..."}) becomes the message the page shows.
+// The query API as the page reads it: same origin, paths relative to the page. The answers' types are
+// the server's own (lambdas/query/answers.ts), so a field it renames fails this page's type-check;
+// `import type` keeps the server's code out of the bundle. An error body ({"error": "..."}) becomes
+// the message the page shows.
 
-export type Label = 'positive' | 'negative' | 'neutral';
+import type { AlertWithDeliveries, ConfigAnswer, ListedPost, PostsAnswer, SourceStatus, TrendBucket } from '../../lambdas/query/answers.ts';
 
-export interface TrendBucket {
-  topic: string;
-  source: string | null;
-  bucketStart: string;
-  posts: number;
-  petitionMentions: number;
-  positive: number;
-  negative: number;
-  neutral: number;
-  sentimentSum: number;
-  sentimentMean: number;
-}
-
-export interface Alert {
-  topic: string;
-  topicName: string;
-  kind: string;
-  windowStart: string;
-  windowEnd: string;
-  count: number;
-  baseline: number;
-  threshold: number;
-  pValue: number;
-  sentimentMean: number;
-  positive: number;
-  negative: number;
-  neutral: number;
-  topPosts: { title: string; link: string | null; score: number; petition: boolean }[];
-  status: 'pending' | 'sent';
-  sentAt: string | null;
-}
-
-export interface SourceStatus {
-  sourceId: string;
-  type: string;
-  health: 'ok' | 'failing' | 'needs-credentials' | 'never-polled';
-  lastSuccess: string | null;
-  lastAttempt: string | null;
-  lastError: string | null;
-  lastErrorKind: string | null;
-  consecutiveFailures: number;
-  itemsSeen: number;
-  retryAfter: string | null;
-  rejected: number;
-  lastRejection: string | null;
-  detail: string | null;
-}
-
-export interface PostItem {
-  id: string;
-  title: string;
-  text: string;
-  link: string | null;
-  author: string | null;
-  sources: string[];
-  published: string | null;
-  bucketStart: string;
-  topics: string[];
-  petition: boolean;
-  score: number;
-  label: Label;
-}
-
-export interface PostsPage {
-  posts: PostItem[];
-  next: string | null;
-}
-
-export interface MonitorConfig {
-  topics: { id: string; name: string }[];
-  sources: { id: string; type: string; topics: string[] }[];
-}
+// The page's modules take them from here, with the requests.
+export type { AlertWithDeliveries, ConfigAnswer, ListedPost, SourceStatus, TrendBucket };
 
 export type Params = Record<string, string | number | boolean | null | undefined>;
 
@@ -127,9 +59,9 @@ async function get<T>(path: string, params: Params = {}): Promise<T> {
 }
 
 export const api = {
-  config: () => get<MonitorConfig>('config'),
+  config: () => get<ConfigAnswer>('config'),
   trends: (params: Params) => get<TrendBucket[]>('trends', params),
-  alerts: (params: Params) => get<Alert[]>('alerts', params),
+  alerts: (params: Params) => get<AlertWithDeliveries[]>('alerts', params),
   sources: () => get<SourceStatus[]>('sources'),
-  posts: (params: Params) => get<PostsPage>('posts', params),
+  posts: (params: Params) => get<PostsAnswer>('posts', params),
 };

@@ -3,7 +3,7 @@
 // over each alert's window and a button on it (click or Enter opens the alert).
 
 import uPlot from 'uplot';
-import type { Alert, TrendBucket } from './api.ts';
+import type { AlertWithDeliveries, TrendBucket } from './api.ts';
 import { h } from './dom.ts';
 import type { Grid } from './series.ts';
 import { formatBucket, formatLocal, timeElement } from './time.ts';
@@ -21,15 +21,15 @@ export interface ChartSpec {
   /** Series key → what readers see (topic names, "topic · source"). */
   label: (key: string) => string;
   bucket: 'hour' | 'day';
-  alerts: readonly Alert[];
-  onAlert: (alert: Alert) => void;
+  alerts: readonly AlertWithDeliveries[];
+  onAlert: (alert: AlertWithDeliveries) => void;
   /** Fixed y range (net sentiment is −1..+1); default fits the data. */
   yRange?: [number, number];
   /** Dots on every value, for series with gaps (a lone hour between gaps has no line to show it). */
   points?: boolean;
 }
 
-const alertLabel = (alert: Alert) => `${alert.topicName}: ${alert.count} petition mentions, ${formatLocal(alert.windowStart)}`;
+const alertLabel = (alert: AlertWithDeliveries) => `${alert.topicName}: ${alert.count} petition mentions, ${formatLocal(alert.windowStart)}`;
 
 /** The figure (chart + table); call the returned `destroy` before replacing it. */
 export function renderChart(spec: ChartSpec): { element: HTMLElement; draw: () => void; destroy: () => void } {

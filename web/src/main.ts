@@ -4,7 +4,7 @@
 
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
-import { api, type Alert, type MonitorConfig, type SourceStatus, type TrendBucket } from './api.ts';
+import { api, type AlertWithDeliveries, type ConfigAnswer, type SourceStatus, type TrendBucket } from './api.ts';
 import { alertList, showAlert } from './alerts.ts';
 import { renderChart, type ChartSpec } from './chart.ts';
 import { fill, h } from './dom.ts';
@@ -33,7 +33,7 @@ const sections = {
 };
 
 let view: View = readView(location.search);
-let config: MonitorConfig = { topics: [], sources: [] };
+let config: ConfigAnswer = { topics: [], sources: [] };
 /** Settles once the config's topics and sources are in (asked for alongside the first data, not before it). */
 let configReady: Promise<void> = Promise.resolve();
 /** The buckets on screen: what "Download CSV" saves. */
@@ -122,7 +122,7 @@ const splitSources = () =>
   config.sources.filter((s) => (view.source ? s.id === view.source : true) && (view.topic ? s.topics.includes(view.topic) : true)).map((s) => s.id);
 
 /** Alerts that belong in the view: its topic, or the topics its source follows. */
-function alertsInView(alerts: Alert[]): Alert[] {
+function alertsInView(alerts: AlertWithDeliveries[]): AlertWithDeliveries[] {
   const followed = view.source ? config.sources.find((s) => s.id === view.source)?.topics : undefined;
   return alerts.filter((a) => (!view.topic || a.topic === view.topic) && (!followed || followed.includes(a.topic)));
 }
@@ -136,11 +136,11 @@ function preserving(redraw: () => void): void {
   if (focusKey) document.querySelector<HTMLElement>(`[data-focus="${CSS.escape(focusKey)}"]`)?.focus();
 }
 
-function openAlert(alert: Alert): void {
+function openAlert(alert: AlertWithDeliveries): void {
   void showAlert(sections.alertDetail, alert, topicName);
 }
 
-function drawCharts(buckets: TrendBucket[], alerts: Alert[]): void {
+function drawCharts(buckets: TrendBucket[], alerts: AlertWithDeliveries[]): void {
   for (const chart of charts) chart.destroy();
   const grid = toGrid(buckets);
   const per = view.bucket === 'day' ? 'day (UTC)' : 'hour';
@@ -214,7 +214,7 @@ async function load(): Promise<void> {
   const chartsAsked = Promise.allSettled([trends, split]);
   const tasks = [
     (async () => {
-      const [main, perSource, inView] = await Promise.all([trends, split, alerts.catch(() => [] as Alert[]), configReady]);
+      const [main, perSource, inView] = await Promise.all([trends, split, alerts.catch(() => [] as AlertWithDeliveries[]), configReady]);
       if (mine !== generation) return;
       shown = perSource ?? main;
       preserving(() => {

@@ -1,13 +1,13 @@
 // Posts as the page lists them (behind an alert, or the range's newest): title (linked when the
 // link is http(s)), where and when, sentiment and petition flag. All text goes in as text.
 
-import type { PostItem } from './api.ts';
+import type { ListedPost } from './api.ts';
 import { h, safeHref } from './dom.ts';
 import { timeElement } from './time.ts';
 
 const SNIPPET = 280;
 
-export function postList(posts: readonly PostItem[], topicName: (id: string) => string): HTMLElement {
+export function postList(posts: readonly ListedPost[], topicName: (id: string) => string): HTMLElement {
   if (posts.length === 0) return h('p', { class: 'empty' }, 'No posts in this range.');
   return h(
     'ol',

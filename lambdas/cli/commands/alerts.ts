@@ -1,6 +1,7 @@
 // `fanpulse alerts`: the spikes that were detected, and where each channel stands with them.
 
-import { readAlertsWithDeliveries, type AlertWithDeliveries } from '../../query/read.ts';
+import type { AlertWithDeliveries } from '../../query/answers.ts';
+import { readAlertsWithDeliveries } from '../../query/read.ts';
 import { alertsParamsSchema, parseParams } from '../../query/params.ts';
 import type { ChannelDelivery } from '../../core/types.ts';
 import { clock, withStore, type CommonOptions } from '../context.ts';

@@ -8,7 +8,7 @@ import { basename, extname } from 'node:path';
 import { z } from 'zod';
 import { ALERT_KINDS } from '../../config/notify-schema.ts';
 import type { Config } from '../../config/schema.ts';
-import { backtestNegativity } from '../../core/alert-kinds/negativity-surge.ts';
+import { backtestNegativity, type NegativityFinding } from '../../core/alert-kinds/negativity-surge.ts';
 import { PETITION_COLUMN } from '../../core/alert-kinds/petition-spike.ts';
 import { VOLUME_COLUMN } from '../../core/alert-kinds/volume-spike.ts';
 import { backtest, type SpikeFinding } from '../../core/detect.ts';
@@ -32,10 +32,7 @@ export const detectParamsSchema = z.strictObject({
 type DetectParams = z.output<typeof detectParamsSchema>;
 
 /** A replayed alert: the fields of `fanpulse alerts` JSON, and the numbers each kind explains itself with. */
-type Row = { topic: string; kind: AlertKind; windowStart: string; windowEnd: string; count: number; baseline: number; threshold: number; pValue: number } & (
-  | Omit<SpikeFinding, 'windowStart' | 'windowEnd' | 'count' | 'baseline' | 'threshold' | 'pValue'>
-  | { posts: number; share: number; usualShare: number }
-);
+type Row = { topic: string; kind: AlertKind } & (SpikeFinding | NegativityFinding);
 
 export async function run(options: CommonOptions & Record<string, string | undefined>): Promise<string> {
   const { config: _config, dataDir: _dataDir, now: _now, ...flags } = options;

@@ -19,7 +19,7 @@ import type { AlertsConfig, NegativitySurgeSettings } from '../../config/alerts-
 import { allPosts } from '../bucket-counts.ts';
 import { betaBinomialUpperTails } from '../stats/beta-binomial.ts';
 import { HOUR_MS } from '../time.ts';
-import type { TrendBucket } from '../types.ts';
+import type { SpikeWindow, TrendBucket } from '../types.ts';
 import type { AlertRule } from './rule.ts';
 
 /** Posts and negative posts in one UTC clock hour. */
@@ -62,17 +62,11 @@ export type NegativityDetection =
   | ({ status: 'surge' | 'normal' } & NegativityVerdict)
   | { status: 'insufficient-data'; reason: string; windowStart: number; windowEnd: number; posts: number; count: number };
 
-/** A replayed surge, in the shape `fanpulse detect` prints (times ISO-8601). */
-export interface NegativityFinding {
-  windowStart: string;
-  windowEnd: string;
-  count: number;
+/** A replayed surge, in the shape `fanpulse detect` prints. */
+export interface NegativityFinding extends SpikeWindow {
   posts: number;
   share: number;
   usualShare: number;
-  baseline: number;
-  threshold: number;
-  pValue: number;
 }
 
 type HourIndex = Map<number, { posts: number; negative: number }>;

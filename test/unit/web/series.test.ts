@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { zeroCounts } from '../../../lambdas/core/bucket-counts.ts';
 import type { TrendBucket } from '../../../web/src/api.ts';
 import { netSentiment, shareOfVoice, toGrid, trendsCsv } from '../../../web/src/series.ts';
 
 const bucket = (topic: string, source: string | null, bucketStart: string, posts: number, positive = 0, negative = 0): TrendBucket => ({
-  topic, source, bucketStart, posts, petitionMentions: 0, positive, negative, neutral: posts - positive - negative, sentimentSum: 0, sentimentMean: 0,
+  ...zeroCounts(), topic, source, bucketStart, posts, positive, negative, neutral: posts - positive - negative, sentimentMean: 0,
 });
 const H10 = '2026-11-20T10:00:00.000Z';
 const H11 = '2026-11-20T11:00:00.000Z';
