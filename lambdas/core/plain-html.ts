@@ -1,9 +1,12 @@
 // The fast road from feed HTML to plain text. Almost every feed item is paragraphs, links, emphasis,
 // lists, images and a handful of entities; for those a single scan gives the same words as
 // html-to-text (after whitespace is collapsed) at a small fraction of its cost, which dominated
-// `fanpulse inspect` and the poll's parse step. Anything outside that vocabulary — an unknown tag,
-// a table, a script, a legacy entity without its semicolon, a stray `<` — gets null, and the caller
-// takes the full parser. test/unit/core/plain-html.test.ts holds the two to the same output.
+// `fanpulse inspect` and the poll's parse step. Entities of any kind are decoded by the `entities`
+// package as htmlparser2 decodes them in text. Anything outside that vocabulary — an unknown tag,
+// a table, a script, a stray `<` — gets null, and the caller takes the full parser.
+// test/unit/core/plain-html.test.ts holds the two to the same output.
+
+import { decodeHTML } from 'entities';
 
 /** Elements html-to-text renders inline (with our selectors in normalise.ts): their text only. */
 const INLINE = new Set(['a', 'abbr', 'b', 'bdi', 'bdo', 'cite', 'code', 'del', 'dfn', 'em', 'font', 'i', 'ins', 'kbd', 'mark', 's', 'samp', 'small', 'span', 'strike', 'strong', 'sub', 'sup', 'time', 'tt', 'u', 'var']);
@@ -13,21 +16,6 @@ const BLOCK = new Set(['article', 'aside', 'blockquote', 'br', 'div', 'footer', 
 
 /** Elements it leaves out entirely (void, so there is no content to skip). */
 const DROPPED = new Set(['img']);
-
-/** The named entities feeds use most (WordPress, Blogger, news CMSs); others take the full parser. */
-const ENTITIES: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', shy: '\u00ad',
-  hellip: '\u2026', mdash: '\u2014', ndash: '\u2013', minus: '\u2212',
-  lsquo: '\u2018', rsquo: '\u2019', sbquo: '\u201a', ldquo: '\u201c', rdquo: '\u201d', bdquo: '\u201e',
-  laquo: '\u00ab', raquo: '\u00bb', lsaquo: '\u2039', rsaquo: '\u203a', prime: '\u2032', Prime: '\u2033',
-  copy: '\u00a9', reg: '\u00ae', trade: '\u2122', middot: '\u00b7', bull: '\u2022', deg: '\u00b0', times: '\u00d7',
-  euro: '\u20ac', pound: '\u00a3', cent: '\u00a2', yen: '\u00a5', sect: '\u00a7', para: '\u00b6', iexcl: '\u00a1', iquest: '\u00bf',
-  aacute: '\u00e1', agrave: '\u00e0', acirc: '\u00e2', auml: '\u00e4', atilde: '\u00e3', aring: '\u00e5', ccedil: '\u00e7',
-  eacute: '\u00e9', egrave: '\u00e8', ecirc: '\u00ea', euml: '\u00eb', iacute: '\u00ed', icirc: '\u00ee', iuml: '\u00ef',
-  ntilde: '\u00f1', oacute: '\u00f3', ocirc: '\u00f4', ouml: '\u00f6', otilde: '\u00f5', oslash: '\u00f8',
-  uacute: '\u00fa', ugrave: '\u00f9', ucirc: '\u00fb', uuml: '\u00fc', szlig: '\u00df',
-  Aacute: '\u00c1', Eacute: '\u00c9', Oacute: '\u00d3', Ouml: '\u00d6', Uuml: '\u00dc', Auml: '\u00c4',
-};
 
 /** Void elements: never open, so never closed. */
 const VOID = new Set(['br', 'img']);
@@ -52,8 +40,11 @@ export function plainHtmlText(html: string): string | null {
     const lt = html.indexOf('<', at);
     const end = lt === -1 ? html.length : lt;
     if (end > at) {
-      const text = decodeEntities(html.slice(at, end));
-      if (text === null) return null;
+      const raw = html.slice(at, end);
+      // htmlparser2's tokenizer decodes text in legacy mode ("&copy 2026" too), with this package.
+      const text = raw.includes('&') ? decodeHTML(raw) : raw;
+      // An entity can spell U+200B too (&ZeroWidthSpace;, &#8203;).
+      if (text !== raw && text.includes('\u200b')) return null;
       // html-to-text makes an item of anything inside a <ul> but blanks: only <li> items are read here.
       if (open.at(-1)?.name === 'ul' && text.trim() !== '') return null;
       out += text;
@@ -156,34 +147,6 @@ function endOfTag(html: string, from: number): number | null {
     i++;
   }
   return null;
-}
-
-const ENTITY = /&(?:#(\d{1,7});|#[xX]([0-9a-fA-F]{1,6});|([A-Za-z][A-Za-z0-9]{1,31});)?/g;
-
-/** Text between tags with its entities decoded; null for an entity this reader does not know. */
-function decodeEntities(text: string): string | null {
-  if (!text.includes('&')) return text;
-  let unknown = false;
-  const decoded = text.replace(ENTITY, (match, decimal: string | undefined, hex: string | undefined, name: string | undefined, offset: number) => {
-    if (decimal !== undefined || hex !== undefined) {
-      const code = decimal !== undefined ? Number(decimal) : parseInt(hex!, 16);
-      // 0, the C1 range (remapped to windows-1252 by HTML), surrogates and out-of-range values follow
-      // special rules: the full parser applies them.
-      if (code === 0 || (code >= 0x80 && code <= 0x9f) || (code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff) unknown = true;
-      return unknown ? match : String.fromCodePoint(code);
-    }
-    if (name !== undefined) {
-      // Own properties only: `&constructor;` must not find Object.prototype's.
-      const value = Object.hasOwn(ENTITIES, name) ? ENTITIES[name] : undefined;
-      if (value === undefined) unknown = true;
-      return value ?? match;
-    }
-    // A bare `&`: literal when no name or number follows ("Q & A"); "&copy" without `;` is not.
-    const next = text.charCodeAt(offset + 1);
-    if (isNameChar(next) || next === 0x23) unknown = true;
-    return match;
-  });
-  return unknown ? null : decoded;
 }
 
 function isLetter(c: number): boolean {

@@ -9,6 +9,7 @@
 // into every other analyze() call in the process; and its whitespace tokenizer throws away what
 // the rules need (punctuation, emoji glued to words, multi-word entries such as "bring back").
 
+import { decodeHTMLStrict } from 'entities';
 import campaign from './lexicon/campaign-lexicon.json' with { type: 'json' };
 import { type Entry, VADER_SCALE } from './lexicon/entry.ts';
 import { lexiconFor } from './lexicon/lexicons.ts';
@@ -35,7 +36,7 @@ export interface ScoringRules {
   emoticons: boolean;
   /** "goooood" looks up as "good". */
   elongation: boolean;
-  /** "&lt;3" reads as "<3", "&amp;" as "&". */
+  /** "&lt;3" reads as "<3", "&amp;" as "&": any HTML entity closed by ";". */
   entities: boolean;
   /** "no" and "nothing", "none", "nobody", … negate like "not" when a sentiment word follows in their reach. */
   noNegates: boolean;
@@ -297,20 +298,6 @@ export function scanTokens(text: string, visit: (kind: TokenKind, start: number,
 
 const CAMEL_PARTS = /[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+/g;
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
-
-function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
-    if (name[0] !== '#') {
-      // Own names only: "constructor" and the other Object.prototype names are no entities.
-      const key = name.toLowerCase();
-      return Object.hasOwn(ENTITIES, key) ? ENTITIES[key]! : whole;
-    }
-    const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-  });
-}
-
 const WORD = 1;
 /** An emoji, emoticon or campaign hashtag: a fixed valence, never negated or boosted. */
 const VALUE = 2;
@@ -464,7 +451,8 @@ export function createScorer(rules: Readonly<ScoringRules> = ALL_RULES): (text: 
   };
 
   return (raw: string): Sentiment => {
-    const text = rules.entities && raw.includes('&') ? decodeEntities(raw) : raw;
+    // Plain text, not HTML: only entities closed by ";" ("AT&T", "this&not that" stay as written).
+    const text = rules.entities && raw.includes('&') ? decodeHTMLStrict(raw) : raw;
     const bangs = tokenize(text);
     const firstBut = rules.but ? findContrast() : -1;
 

@@ -249,6 +249,14 @@ describe('scoreText', () => {
       expect(scoreText('good &amp; good').comparative).toBe(2.375);
     });
 
+    it('decodes every HTML entity closed by ";", and none without it: the text is no HTML', () => {
+      // ♥ is in the emoji ranking (+3)
+      expect(scoreText('I &hearts; this show')).toEqual(scoreText('I \u2665 this show'));
+      expect(scoreText('I &#x2665; this show')).toEqual(scoreText('I \u2665 this show'));
+      // HTML would read "&not" as "¬" and lose the negation
+      expect(scoreText('it is &not good').label).toBe('negative');
+    });
+
     it('leaves names of Object.prototype as written: they are no entities', () => {
       const names = Object.getOwnPropertyNames(Object.prototype).filter((name) => /^[a-z]+$/i.test(name));
       expect(names).toContain('constructor');
