@@ -28,6 +28,9 @@ const program = new Command('fanpulse')
 const configOption = () => new Option('--config <file>', 'config file (default: ./fanpulse.config.json, else the shipped one)');
 const dataDirOption = () => new Option('--data-dir <dir>', 'where the embedded store keeps its data (default .fanpulse)');
 const nowOption = () => new Option('--now <iso>', 'the clock for detection and first-seen times (replays, tests)');
+// The period of trends and posts: the same defaults (lambdas/query/params.ts), so the same words.
+const sinceOption = () => new Option('--since <7d|ISO>', 'start: a duration back from now (36h, 7d, 2w) or an ISO time (default 7d)');
+const untilOption = () => new Option('--until <ISO>', 'end (exclusive); default: the end of the current hour');
 
 /** Adds a command whose work lives in lambdas/cli/commands/<name>.ts, imported only when it runs. */
 function command(name: string, description: string, load: () => Promise<CommandModule>): Command {
@@ -52,8 +55,8 @@ command('poll', 'poll every source (once with --once, else on the configured int
 command('trends', 'posts, petition mentions and sentiment per hour or day', () => import('../lambdas/cli/commands/trends.ts'))
   .option('--topic <id>', 'one topic')
   .option('--source <id>', "one source's own counts")
-  .option('--since <7d|ISO>', 'start: a duration back from now (36h, 7d, 2w) or an ISO time (default 7d)')
-  .option('--until <ISO>', 'end (exclusive); default: the end of the current hour')
+  .addOption(sinceOption())
+  .addOption(untilOption())
   .option('--bucket <size>', 'hour or day (default hour)')
   .option('--format <format>', 'table, json, csv or chart (default table)')
   .addOption(configOption())
@@ -76,8 +79,8 @@ command('sources', "each source's health, last success, last error and items see
 command('posts', 'the posts behind the numbers, newest first', () => import('../lambdas/cli/commands/posts.ts'))
   .option('--topic <id>', 'one topic')
   .option('--source <id>', 'the posts one source counted')
-  .option('--since <7d|ISO>', 'start: a duration back from now (36h, 7d, 2w) or an ISO time (default 7d)')
-  .option('--until <ISO>', 'end (exclusive); default: the end of the current hour')
+  .addOption(sinceOption())
+  .addOption(untilOption())
   .option('--petition', 'only petition mentions')
   .option('--label <label>', 'only positive, negative or neutral posts')
   .option('--limit <n>', 'posts per page, 1-500 (default 50)')

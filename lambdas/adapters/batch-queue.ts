@@ -5,6 +5,7 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import { QueueError } from '../core/errors.ts';
+import { endpointSettings } from './aws-endpoint.ts';
 import type { BatchQueue, FanOutBatch } from '../core/fan-out-plan.ts';
 
 /** What a message body must hold: checked by the worker before it touches anything. */
@@ -26,9 +27,7 @@ export interface SqsBatchQueueOptions {
 export function createSqsBatchQueue({ queueUrl, endpoint, region }: SqsBatchQueueOptions): BatchQueue & { client: SQSClient } {
   const local = endpoint !== undefined;
   const client = new SQSClient({
-    endpoint,
-    region: region ?? (local ? 'us-east-1' : undefined),
-    ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    ...endpointSettings({ endpoint, region }),
     // An emulator's queue URLs may name hosts that do not resolve; the endpoint always does.
     ...(local ? { useQueueUrlAsEndpoint: false } : {}),
   });

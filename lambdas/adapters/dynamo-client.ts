@@ -3,20 +3,12 @@
 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { endpointSettings, type AwsEndpoint } from './aws-endpoint.ts';
 
-export interface DynamoConnection {
-  /** e.g. http://127.0.0.1:8000; undefined means the AWS regional endpoint. */
-  endpoint?: string;
-  region?: string;
-}
-
-export function createDocumentClient(connection: DynamoConnection): DynamoDBDocumentClient {
+export function createDocumentClient(connection: AwsEndpoint): DynamoDBDocumentClient {
   const local = connection.endpoint !== undefined;
   const client = new DynamoDBClient({
-    endpoint: connection.endpoint,
-    region: connection.region ?? (local ? 'local' : undefined),
-    // Local endpoints accept any credentials; never make a laptop user configure AWS for them.
-    ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    ...endpointSettings(connection, 'local'),
     maxAttempts: local ? 2 : 4,
   });
   const documentClient = DynamoDBDocumentClient.from(client, {

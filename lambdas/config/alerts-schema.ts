@@ -8,12 +8,14 @@
 import { z } from 'zod';
 import { timeZoneSchema } from './time-zone.ts';
 
-const wholeHours = (what: string, min: number, max: number) =>
+const whole = (unit: 'hours' | 'days') => (what: string, min: number, max: number) =>
   z
-    .number({ error: `${what} must be a number of hours` })
-    .int({ error: `${what} must be a whole number of hours` })
+    .number({ error: `${what} must be a number of ${unit}` })
+    .int({ error: `${what} must be a whole number of ${unit}` })
     .min(min, { error: `${what} must be at least ${min}` })
     .max(max, { error: `${what} must be at most ${max}` });
+const wholeHours = whole('hours');
+const wholeDays = whole('days');
 
 const wholeCount = (what: string) =>
   z
@@ -64,12 +66,7 @@ const detectorFields = (defaults: { maxPValue: number; minCount: number; shortHi
    */
   cooldownHours: cooldownHours(24),
   /** Days of history whose same hour of day forms the seasonal baseline (the daily cycle). */
-  seasonDays: z
-    .number({ error: 'seasonDays must be a number of days' })
-    .int({ error: 'seasonDays must be a whole number of days' })
-    .min(1, { error: 'seasonDays must be at least 1' })
-    .max(28, { error: 'seasonDays must be at most 28' })
-    .default(7),
+  seasonDays: wholeDays('seasonDays', 1, 28).default(7),
   /**
    * History needed before the seasonal baseline is trusted. With less (a new campaign), a
    * conservative fallback still alerts on unmistakable spikes: flat baseline, heavy-tailed
@@ -107,12 +104,7 @@ export const negativitySurgeSchema = z.strictObject({
   /** Hours of posts whose negative share is tested at each pass (every bucket overlapping them, the current hour included). */
   windowHours: wholeHours('windowHours', 1, 24).default(3),
   /** Days before the window whose posts set the usual negative share and how much it varies. */
-  historyDays: z
-    .number({ error: 'historyDays must be a number of days' })
-    .int({ error: 'historyDays must be a whole number of days' })
-    .min(1, { error: 'historyDays must be at least 1' })
-    .max(28, { error: 'historyDays must be at most 28' })
-    .default(14),
+  historyDays: wholeDays('historyDays', 1, 28).default(14),
   /** The floor: fewest posts in the window before its share means anything (3 of 4 negative is not a surge). */
   minPosts: wholeCount('minPosts').default(10),
   /**

@@ -3,9 +3,9 @@
 // YOUTUBE_API_KEY, …). Read once per container, when the poll wiring is built; a value pasted later
 // takes effect at the next cold start. No message here ever contains a value: they go to the logs.
 
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
-import { createSecretsManagerClient } from '../adapters/secrets-client.ts';
+import { endpointSettings } from '../adapters/aws-endpoint.ts';
 import { ConfigError, FanpulseError } from '../core/errors.ts';
 import { credentialPairsSchema, type PollEnv } from './env.ts';
 import { formatConfigIssues } from './load.ts';
@@ -31,7 +31,7 @@ export async function readSecretCredentials(env: PollEnv): Promise<Record<string
 }
 
 async function readSecretString(env: PollEnv, secretId: string): Promise<string> {
-  const client = createSecretsManagerClient({ endpoint: env.SECRETS_MANAGER_ENDPOINT, region: env.AWS_REGION });
+  const client = new SecretsManagerClient(endpointSettings({ endpoint: env.SECRETS_MANAGER_ENDPOINT, region: env.AWS_REGION }));
   try {
     const answer = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
     if (answer.SecretString === undefined) {

@@ -39,6 +39,7 @@ import type { AlertSettings } from '../config/alerts-schema.ts';
 import type { HourlyCount } from './series.ts';
 import type { SpikeWindow } from './types.ts';
 import { HOUR_MS } from './time.ts';
+import { iterateToFixedPoint } from './stats/fixed-point.ts';
 import { negativeBinomialUpperTail } from './stats/negative-binomial.ts';
 
 export type { HourlyCount };
@@ -494,13 +495,7 @@ function estimateDispersion(past: PastWindow[]): number {
     }
     return Math.min(MAX_DISPERSION, Math.max(MIN_DISPERSION, num / den));
   };
-  let phi = estimate(null);
-  for (let round = 0; round < 20; round++) {
-    const next = estimate(phi);
-    if (Math.abs(next - phi) < 1e-6 * phi) return next;
-    phi = next;
-  }
-  return phi;
+  return iterateToFixedPoint(estimate);
 }
 
 /** Smallest count k >= minCount with P(X >= k) <= maxPValue: what this window needed to alert. */

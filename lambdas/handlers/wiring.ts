@@ -1,12 +1,13 @@
 // Environment → adapters for the Lambda handlers, built once per container (at its first event).
 // The same adapters the CLI uses, pointed at the stack's table, topic and bundled config.
 
+import { SNSClient } from '@aws-sdk/client-sns';
+import { endpointSettings } from '../adapters/aws-endpoint.ts';
 import { createSqsBatchQueue } from '../adapters/batch-queue.ts';
 import { createChannels } from '../adapters/channels/create-channel.ts';
 import { createDocumentClient } from '../adapters/dynamo-client.ts';
 import { createDynamoStore } from '../adapters/dynamo-store.ts';
 import { createHttpFetcher } from '../adapters/http-fetcher.ts';
-import { createSnsClient } from '../adapters/sns-client.ts';
 import { createSnsSink } from '../adapters/sns-sink.ts';
 import { createSources } from '../adapters/sources/create-source.ts';
 import type { PollEnv, QueryEnv } from '../config/env.ts';
@@ -42,7 +43,7 @@ export async function wirePoll(env: PollEnv): Promise<PollWiring> {
   const { config, store } = await wireQuery(env);
   // Credentials: the stack's secret (read once per container) over the function's environment.
   const credentials = { ...process.env, ...(await readSecretCredentials(env)) };
-  const sns = createSnsClient({ endpoint: env.SNS_ENDPOINT, region: env.AWS_REGION });
+  const sns = new SNSClient(endpointSettings({ endpoint: env.SNS_ENDPOINT, region: env.AWS_REGION }));
   // Alerts link the public dashboard, else quote the command that reads this table from a laptop.
   const message: AlertMessageContext = {
     timeZone: config.alerts.timeZone,

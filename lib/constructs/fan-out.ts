@@ -14,7 +14,7 @@ import { Duration } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { HouseFunction } from './node-function.ts';
+import type { HouseFunction } from './node-function.ts';
 import { POLL_TIMEOUT, type Polling } from './polling.ts';
 
 /** How long a batch stays invisible once a worker took it: one worker's run and a minute. */
@@ -62,14 +62,11 @@ export class FanOut extends Construct {
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: BATCH_ATTEMPTS },
     });
 
-    this.worker = new HouseFunction(this, 'Worker', {
+    this.worker = polling.passFunction(this, 'Worker', {
       entry: 'lambdas/handlers/poll-batch.ts',
       description: 'fanpulse: one batch of a fanned-out pass (fetch, score, store); the last batch detects and alerts',
-      timeout: POLL_TIMEOUT,
-      memorySize: props.memorySize ?? 512,
-      ...polling.passFunctionProps,
+      memorySize: props.memorySize,
     });
-    polling.grantPass(this.worker);
     // One batch an invocation: a batch is sized to one invocation's budget. Failed batches are
     // reported alone, so the others of an event are not polled again.
     this.worker.addEventSource(new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: props.maxConcurrency ?? 5 }));

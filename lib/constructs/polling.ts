@@ -54,6 +54,15 @@ export interface PollingProps {
   readonly memorySize?: number;
 }
 
+/** What a pass function states of its own (Polling.passFunction). */
+export interface PassFunctionProps extends Pick<HouseFunctionProps, 'entry' | 'description'> {
+  /**
+   * Memory in MB.
+   * @default 512
+   */
+  readonly memorySize?: number | undefined;
+}
+
 export class Polling extends Construct {
   readonly function: HouseFunction;
   readonly schedule: Schedule;
@@ -61,24 +70,12 @@ export class Polling extends Construct {
   readonly rate: Duration;
   /** The role EventBridge Scheduler invokes the function with (the digest schedule uses it too). */
   readonly schedulerRole: Role;
-  /** What any function doing a pass's work is built with: the bundled config and the pass's environment (the fan-out's worker too). */
-  readonly passFunctionProps: Required<Pick<HouseFunctionProps, 'bundledFiles' | 'environment'>>;
   private readonly props: PollingProps;
 
   constructor(scope: Construct, id: string, props: PollingProps) {
     super(scope, id);
     this.props = props;
     this.rate = props.rate ?? Duration.minutes(15);
-    this.passFunctionProps = {
-      bundledFiles: { [BUNDLED_CONFIG]: props.configFile },
-      environment: {
-        FANPULSE_CONFIG_FILE: `${TASK_ROOT}/${BUNDLED_CONFIG}`,
-        // The config as the deployer names it, for the commands an alert quotes (the bundled path means nothing on a laptop).
-        FANPULSE_CONFIG_SOURCE: configSource(props.configFile),
-        FANPULSE_TOPIC_ARN: props.alerting.topic.topicArn,
-        ...(props.pageUrl ? { FANPULSE_PAGE_URL: props.pageUrl } : {}),
-      },
-    };
 
     this.deadLetterQueue = new Queue(this, 'DeadLetters', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -90,14 +87,11 @@ export class Polling extends Construct {
       reason: 'This queue is the dead-letter queue: the poll function\'s on-failure destination and the schedule\'s DLQ. cdk-nag only recognises DLQs named in a redrive policy.',
     });
 
-    this.function = new HouseFunction(this, 'Function', {
+    this.function = this.passFunction(this, 'Function', {
       entry: 'lambdas/handlers/poll.ts',
       description: 'fanpulse: one poll pass over every source (fetch, score, store, detect, alert)',
-      timeout: POLL_TIMEOUT,
-      memorySize: props.memorySize ?? 512,
-      ...this.passFunctionProps,
+      memorySize: props.memorySize,
     });
-    this.grantPass(this.function);
 
     // A failed pass is retried (every pass is idempotent) until the next one is due; after that,
     // running it adds nothing the next pass would not do.
@@ -138,11 +132,30 @@ export class Polling extends Construct {
     });
   }
 
-  /** Grants a function what a pass touches, with the environment naming each: the table, the alert topic, the credentials. */
-  grantPass(fn: HouseFunction): void {
+  /**
+   * A function that does a pass's work (the poll function, the fan-out's worker): POLL_TIMEOUT, the
+   * bundled config and the pass's environment, and what a pass touches granted with the environment
+   * naming each (the table, the alert topic, the credentials).
+   */
+  passFunction(scope: Construct, id: string, props: PassFunctionProps): HouseFunction {
+    const fn = new HouseFunction(scope, id, {
+      entry: props.entry,
+      description: props.description,
+      timeout: POLL_TIMEOUT,
+      memorySize: props.memorySize ?? 512,
+      bundledFiles: { [BUNDLED_CONFIG]: this.props.configFile },
+      environment: {
+        FANPULSE_CONFIG_FILE: `${TASK_ROOT}/${BUNDLED_CONFIG}`,
+        // The config as the deployer names it, for the commands an alert quotes (the bundled path means nothing on a laptop).
+        FANPULSE_CONFIG_SOURCE: configSource(this.props.configFile),
+        FANPULSE_TOPIC_ARN: this.props.alerting.topic.topicArn,
+        ...(this.props.pageUrl ? { FANPULSE_PAGE_URL: this.props.pageUrl } : {}),
+      },
+    });
     useTable(fn, this.props.table, 'read-write');
     this.props.alerting.grantPublish(fn);
     this.props.credentials?.passTo(fn);
+    return fn;
   }
 }
 

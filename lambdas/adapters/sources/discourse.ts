@@ -19,7 +19,7 @@
 
 import { z } from 'zod';
 import { readAnswer } from './api/answer.ts';
-import { readCursorAs } from './api/cursor.ts';
+import { cursorPoll, readCursorAs } from './api/cursor.ts';
 import { catchUpHorizonMs } from './api/horizon.ts';
 import { getJson, type AccessHints } from './api/json.ts';
 import { createRejectionCounter, readItems, type RejectionCounter } from './api/rejections.ts';
@@ -81,7 +81,7 @@ export function createDiscourseSource(config: DiscourseSourceConfig, fetcher: Fe
       const { posts, cursor } = category
         ? await pollCategory(read, category, budget, readCursorAs(state.cursor, categoryCursorSchema, categoryTarget(forum, category)))
         : await pollForum(read, budget, readCursorAs(state.cursor, forumCursorSchema, forum));
-      return { changed: true, posts, etag: null, lastModified: null, cursor: JSON.stringify(cursor), rejected: rejections.result() };
+      return cursorPoll({ posts, cursor, rejections });
     },
   };
 }

@@ -24,7 +24,7 @@ import { dedupKeyFor, htmlToPlainText, collapseWhitespace } from '../../core/nor
 import type { Fetcher, Source } from '../../core/ports.ts';
 import type { Post } from '../../core/types.ts';
 import { readAnswer } from './api/answer.ts';
-import { readCursorAs } from './api/cursor.ts';
+import { cursorPoll, readCursorAs } from './api/cursor.ts';
 import { catchUpHorizonMs } from './api/horizon.ts';
 import { getJson, type AccessHints } from './api/json.ts';
 import { createRejectionCounter, readItems, type RejectionCounter } from './api/rejections.ts';
@@ -100,7 +100,7 @@ export function createHackerNewsSource(config: HackerNewsSourceConfig, fetcher: 
         gaps: left.slice(0, MAX_GAPS),
       };
       const posts = read.filter((hit) => !hit.gone && hit.createdS > horizonS).map((hit) => toPost(hit, config.id));
-      return { changed: true, posts, etag: null, lastModified: null, cursor: JSON.stringify(next), rejected: rejections.result() };
+      return cursorPoll({ posts, cursor: next, rejections });
     },
   };
 }

@@ -1,11 +1,10 @@
 // The alert state machine: a claim per topic and kind with its cooldown (one pass wins a spike), a
 // delivery lease (one pass sends it), then "sent"; and the alert history by window.
 
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Store } from '../../core/ports.ts';
 import type { SpikeAlert } from '../../core/types.ts';
-import { justBefore, type Item, type TableClient } from './table-client.ts';
+import { justBefore, sendConditional, type Item, type TableClient } from './table-client.ts';
 import { keys } from './table-schema.ts';
 
 type AlertStore = Pick<Store, 'claimAlert' | 'pendingAlerts' | 'leaseAlert' | 'markAlertSent' | 'listAlerts'>;
@@ -15,34 +14,27 @@ const historyItem = (alert: SpikeAlert): Item => ({ ...keys.alertHistory(alert.w
 
 export function alertStates({ client, tableName, send, queryAll }: TableClient): AlertStore {
   async function recordAlert(alert: SpikeAlert): Promise<void> {
-    try {
-      await send('alert record', () =>
-        client.send(new PutCommand({ TableName: tableName, Item: historyItem(alert), ConditionExpression: 'attribute_not_exists(pk)' })),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    // Already recorded (a repair after a crash, or a pass that recorded it first): nothing to add.
+    await sendConditional(send, 'alert record', () =>
+      client.send(new PutCommand({ TableName: tableName, Item: historyItem(alert), ConditionExpression: 'attribute_not_exists(pk)' })),
+    );
   }
 
   return {
     async claimAlert(alert, cooldownUntil) {
-      try {
-        await send('alert claim', () =>
-          client.send(
-            new PutCommand({
-              TableName: tableName,
-              Item: { ...keys.alertState(alert.topic, alert.kind), alertId: alert.id, cooldownUntil, status: 'pending', alert },
-              // Only one pass wins a spike; a pending (undelivered) alert is never overwritten.
-              ConditionExpression: 'attribute_not_exists(pk) OR (cooldownUntil <= :now AND #st = :sent)',
-              ExpressionAttributeNames: { '#st': 'status' },
-              ExpressionAttributeValues: { ':now': alert.detectedAt, ':sent': 'sent' },
-            }),
-          ),
-        );
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+      const claimed = await sendConditional(send, 'alert claim', () =>
+        client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...keys.alertState(alert.topic, alert.kind), alertId: alert.id, cooldownUntil, status: 'pending', alert },
+            // Only one pass wins a spike; a pending (undelivered) alert is never overwritten.
+            ConditionExpression: 'attribute_not_exists(pk) OR (cooldownUntil <= :now AND #st = :sent)',
+            ExpressionAttributeNames: { '#st': 'status' },
+            ExpressionAttributeValues: { ':now': alert.detectedAt, ':sent': 'sent' },
+          }),
+        ),
+      );
+      if (claimed === null) return false;
       await recordAlert(alert);
       return true;
     },
@@ -62,24 +54,19 @@ export function alertStates({ client, tableName, send, queryAll }: TableClient):
     },
 
     async leaseAlert(alert, now, leaseUntil) {
-      try {
-        await send('alert lease', () =>
-          client.send(
-            new UpdateCommand({
-              TableName: tableName,
-              Key: keys.alertState(alert.topic, alert.kind),
-              UpdateExpression: 'SET leaseUntil = :until',
-              ConditionExpression: 'alertId = :id AND #st = :pending AND (attribute_not_exists(leaseUntil) OR leaseUntil <= :now)',
-              ExpressionAttributeNames: { '#st': 'status' },
-              ExpressionAttributeValues: { ':until': leaseUntil, ':id': alert.id, ':pending': 'pending', ':now': now },
-            }),
-          ),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+      const leased = await sendConditional(send, 'alert lease', () =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.alertState(alert.topic, alert.kind),
+            UpdateExpression: 'SET leaseUntil = :until',
+            ConditionExpression: 'alertId = :id AND #st = :pending AND (attribute_not_exists(leaseUntil) OR leaseUntil <= :now)',
+            ExpressionAttributeNames: { '#st': 'status' },
+            ExpressionAttributeValues: { ':until': leaseUntil, ':id': alert.id, ':pending': 'pending', ':now': now },
+          }),
+        ),
+      );
+      return leased !== null;
     },
 
     async markAlertSent(alert, sentAt) {

@@ -7,7 +7,6 @@
 // A topic-hour is one item until it nears NODE_BYTES, then a tree of them (bucket-nodes.ts): a small
 // campaign's pass stays one bucket write per topic-hour, and a hot hour has no ceiling.
 
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { COUNTERS, postCounts, sentimentMean, sumCounts, type BucketCounts, type Counter } from '../../core/bucket-counts.ts';
 import { StoreError } from '../../core/errors.ts';
@@ -19,7 +18,7 @@ import type { ScoredPost, TopPost, TrendBucket } from '../../core/types.ts';
 import { childPath, counterNames, countedIn, entryBytes, hourCounts, isClosed, itemBytes, NODE_BYTES, nodeOf, nodeSk, routeKey, scopeAttr } from './bucket-nodes.ts';
 import { postItem } from './post-item.ts';
 import { addPostSources, HEAD_PROJECTION, putNewPosts, storedHead, type StoredHead } from './post-writes.ts';
-import { justBefore, REQUEST_CONCURRENCY, type Item, type TableClient } from './table-client.ts';
+import { justBefore, REQUEST_CONCURRENCY, sendConditional, type Item, type TableClient } from './table-client.ts';
 import { keys, postId, type ItemKey } from './table-schema.ts';
 
 const TOP_POSTS_PER_BUCKET = 5;
@@ -180,23 +179,19 @@ export function buckets(table: TableClient, { nodeBytes = NODE_BYTES }: BucketOp
       sets.push('closed = :closed');
     }
     if (version > 0) values[':v'] = version;
-    try {
-      await send('bucket update', () =>
-        client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { pk: delta.pk, sk: nodeSk(delta.hour, path) },
-            UpdateExpression: `ADD ${adds.join(', ')} SET ${sets.join(', ')}`,
-            ConditionExpression: version > 0 ? '#v = :v' : 'attribute_not_exists(#v)',
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-          }),
-        ),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return 'conflict';
-    }
+    const updated = await sendConditional(send, 'bucket update', () =>
+      client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { pk: delta.pk, sk: nodeSk(delta.hour, path) },
+          UpdateExpression: `ADD ${adds.join(', ')} SET ${sets.join(', ')}`,
+          ConditionExpression: version > 0 ? '#v = :v' : 'attribute_not_exists(#v)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      ),
+    );
+    if (updated === null) return 'conflict';
     return { node: after, counted: take.size > 0 };
   }
 

@@ -2,11 +2,10 @@
 // set, added to under a condition so a batch delivered twice counts once), who finishes the pass
 // and when it finished. One item per pass; the table's TTL removes it after two days.
 
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { FanOutRecord } from '../../core/fan-out.ts';
 import type { Store } from '../../core/ports.ts';
-import type { Item, TableClient } from './table-client.ts';
+import { sendConditional, type Item, type TableClient } from './table-client.ts';
 import { keys, TTL_ATTRIBUTE } from './table-schema.ts';
 
 type FanOutPasses = Pick<Store, 'startFanOut' | 'markBatchStored' | 'claimFinish' | 'markFanOutFinished'>;
@@ -19,12 +18,8 @@ const toRecord = (item: Item): FanOutRecord => ({
 
 export function fanOutPasses({ client, tableName, send, batchGet }: TableClient): FanOutPasses {
   const conditional = async (what: string, command: UpdateCommand): Promise<Item | null> => {
-    try {
-      return (await send(what, () => client.send(command))).Attributes ?? {};
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return null;
-      throw error;
-    }
+    const answer = await sendConditional(send, what, () => client.send(command));
+    return answer && (answer.Attributes ?? {});
   };
 
   return {

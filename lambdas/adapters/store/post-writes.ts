@@ -5,11 +5,10 @@
 // same post meanwhile, where the loser adds its sources to the winner's item and takes the
 // winner's hour and first source for its bucket counts.
 
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mapConcurrent } from '../../core/map-concurrent.ts';
 import type { SentimentLabel } from '../../core/types.ts';
-import { REQUEST_CONCURRENCY, type Item, type TableClient } from './table-client.ts';
+import { REQUEST_CONCURRENCY, sendConditional, type Item, type TableClient } from './table-client.ts';
 import type { ItemKey } from './table-schema.ts';
 
 /**
@@ -64,15 +63,12 @@ export async function putNewPosts(table: TableClient, items: readonly Item[], co
   }
   const { client, tableName, send } = table;
   await mapConcurrent(items, REQUEST_CONCURRENCY, async (item) => {
-    try {
-      await send('post write', () =>
-        client.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' })),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const key = { pk: String(item.pk), sk: String(item.sk) };
-      taken.set(key.pk, await addPostSources(table, key, item.sources as Set<string>));
-    }
+    const put = await sendConditional(send, 'post write', () =>
+      client.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' })),
+    );
+    if (put !== null) return;
+    const key = { pk: String(item.pk), sk: String(item.sk) };
+    taken.set(key.pk, await addPostSources(table, key, item.sources as Set<string>));
   });
   return taken;
 }

@@ -18,7 +18,7 @@ import { HOUR_MS, iso } from '../../core/time.ts';
 import { childPath, entryBytes, hourScopes, itemBytes, NODE_BYTES, nodeOf, nodeSk, routeKey, scopeAttr } from './bucket-nodes.ts';
 import { addStoredTopics, rankBucketTop, scopeTotals, type BucketOptions } from './buckets.ts';
 import { readStoredPost } from './post-item.ts';
-import { justBefore, REQUEST_CONCURRENCY, type Item, type TableClient } from './table-client.ts';
+import { justBefore, REQUEST_CONCURRENCY, sendConditional, type Item, type TableClient } from './table-client.ts';
 import { keys } from './table-schema.ts';
 
 /** What an item holds besides its counts: left out when comparing it with a target. */
@@ -75,6 +75,7 @@ export function recountStore(table: TableClient, { nodeBytes = NODE_BYTES }: Buc
         const guard = node
           ? { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': version } }
           : { ConditionExpression: 'attribute_not_exists(pk)' };
+        // Here a failed condition is no answer but a failure, reported with what the table said.
         try {
           await send('bucket rebuild', () =>
             target
@@ -93,22 +94,18 @@ export function recountStore(table: TableClient, { nodeBytes = NODE_BYTES }: Buc
 
     async setPostTopics(posts) {
       await mapConcurrent(posts, REQUEST_CONCURRENCY, ({ id, topics, petitionTopics }) =>
-        send('post topics', async () => {
-          try {
-            await client.send(
-              new UpdateCommand({
-                TableName: tableName,
-                Key: keys.post(id),
-                UpdateExpression: 'SET topics = :topics, petitionTopics = :petition',
-                // A post that expired meanwhile is not brought back as a bare item.
-                ConditionExpression: 'attribute_exists(pk)',
-                ExpressionAttributeValues: { ':topics': topics, ':petition': petitionTopics },
-              }),
-            );
-          } catch (error) {
-            if (!(error instanceof ConditionalCheckFailedException)) throw error;
-          }
-        }),
+        sendConditional(send, 'post topics', () =>
+          client.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: keys.post(id),
+              UpdateExpression: 'SET topics = :topics, petitionTopics = :petition',
+              // A post that expired meanwhile is not brought back as a bare item.
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeValues: { ':topics': topics, ':petition': petitionTopics },
+            }),
+          ),
+        ),
       );
     },
   };

@@ -46,6 +46,19 @@ export interface TableClient {
   ensureTable(createIfMissing: boolean): Promise<void>;
 }
 
+/**
+ * Runs one conditional write through the table's `send` (so an announcing client still announces it):
+ * its answer, or null when its condition failed — another pass got there first, or the item moved on.
+ */
+export async function sendConditional<T>(send: TableClient['send'], what: string, run: () => Promise<T>): Promise<T | null> {
+  try {
+    return await send(what, run);
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return null;
+    throw error;
+  }
+}
+
 export function createTableClient(client: DynamoDBDocumentClient, tableName: string): TableClient {
   async function send<T>(what: string, run: () => Promise<T>): Promise<T> {
     try {

@@ -16,8 +16,8 @@ import { clock, readConfig, type CommonOptions } from '../context.ts';
 import { commandOptions, inspectOptionsSchema } from '../options.ts';
 import { renderJson, renderTable, type Column } from '../../query/format.ts';
 
-
-interface InspectedPost {
+/** One row of `inspect --format json`: what the pipeline made of one item. */
+export interface InspectedPost {
   id: string;
   link: string | null;
   published: string | null;

@@ -18,6 +18,7 @@
 import type { AlertsConfig, NegativitySurgeSettings } from '../../config/alerts-schema.ts';
 import { allPosts } from '../bucket-counts.ts';
 import { betaBinomialUpperTails } from '../stats/beta-binomial.ts';
+import { iterateToFixedPoint } from '../stats/fixed-point.ts';
 import { HOUR_MS } from '../time.ts';
 import type { SpikeWindow, TrendBucket } from '../types.ts';
 import type { AlertRule } from './rule.ts';
@@ -209,11 +210,5 @@ function estimateCorrelation(past: readonly { posts: number; negative: number }[
     }
     return Math.min(MAX_CORRELATION, Math.max(MIN_CORRELATION, num / den));
   };
-  let rho = estimate(null);
-  for (let round = 0; round < 20; round++) {
-    const next = estimate(rho);
-    if (Math.abs(next - rho) < 1e-6 * rho) return next;
-    rho = next;
-  }
-  return rho;
+  return iterateToFixedPoint(estimate);
 }

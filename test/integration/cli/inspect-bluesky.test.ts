@@ -3,6 +3,7 @@
 
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InspectedPost } from '../../../lambdas/cli/commands/inspect.ts';
 import { APP_PASSWORD, bskyFixture, HANDLE, startFakeBluesky, type FakeBluesky } from '../../helpers/bluesky-server.ts';
 import { runCli, stackTraceLines } from '../../helpers/cli.ts';
 
@@ -22,18 +23,6 @@ afterAll(async () => {
 const CLI_MS = 100_000;
 const target = () => `${bsky.entryway.url}/?q=${encodeURIComponent('"bosch legacy"')}`;
 
-interface Row {
-  id: string;
-  link: string | null;
-  published: string | null;
-  author: string | null;
-  title: string;
-  text: string;
-  topics: string[];
-  petition: boolean;
-  label: string;
-}
-
 describe('fanpulse inspect --type bluesky', () => {
   it('logs in with BLUESKY_HANDLE and BLUESKY_APP_PASSWORD and prints what a first poll would read', async () => {
     const result = await runCli(['inspect', '--type', 'bluesky', target(), '--format', 'json', '--config', VALID_CONFIG, '--now', NOW], {
@@ -42,7 +31,7 @@ describe('fanpulse inspect --type bluesky', () => {
     });
 
     expect(result.code, result.stderr).toBe(0);
-    const rows = JSON.parse(result.stdout) as Row[];
+    const rows = JSON.parse(result.stdout) as InspectedPost[];
     // No "lang" from a URL: the German post is read too; the one failing the schema is not.
     expect(rows.map((row) => row.id.split('/').at(-1)).sort()).toEqual(
       ['3m6aqrepl1s2k', '3m6aqquote2s2k', '3m6aqpetn3s2k', '3m6aqdeutsch9k', '3m6aqnews4s2k', '3m6aqrepl5s2k', '3m4xmedia6s2k'].sort(),

@@ -14,7 +14,7 @@ import type { SourceOf } from '../../../config/schema.ts';
 import type { Fetcher, SessionStore, Source } from '../../../core/ports.ts';
 import type { Post } from '../../../core/types.ts';
 import { requireCredentials, type SourceCredentials } from '../api/credentials.ts';
-import { readCursorAs } from '../api/cursor.ts';
+import { cursorPoll, readCursorAs } from '../api/cursor.ts';
 import { catchUpHorizonMs } from '../api/horizon.ts';
 import type { AccessHints, ApiAnswer } from '../api/json.ts';
 import { createRejectionCounter, firstIssue } from '../api/rejections.ts';
@@ -178,15 +178,12 @@ export function createBlueskySource(config: SourceOf<'bluesky'>, deps: BlueskyDe
       // Mapped once every page is read, so a reply's parent read on a later page still names it.
       const posts: Post[] = [...taken.values()].map((view) => blueskyPost(view, config.id, handles));
       const as = used.session;
-      return {
-        changed: true,
+      return cursorPoll({
         posts,
-        etag: null,
-        lastModified: null,
-        cursor: JSON.stringify(cursor),
-        rejected: rejections.result(),
+        cursor,
+        rejections,
         detail: as ? `searches as @${as.handle}${as.pds ? ` through ${new URL(as.pds).host}` : ''}` : undefined,
-      };
+      });
     },
   };
 }

@@ -5,7 +5,7 @@
 
 import { z } from 'zod';
 import type { Fetcher, Source } from '../../../core/ports.ts';
-import { readCursorAs } from '../api/cursor.ts';
+import { cursorPoll, readCursorAs } from '../api/cursor.ts';
 import { catchUpHorizonMs } from '../api/horizon.ts';
 import { freshCheck } from '../api/instance-check.ts';
 import type { AccessHints } from '../api/json.ts';
@@ -74,15 +74,12 @@ export function createLemmySource(config: LemmySourceConfig, fetcher: Fetcher, l
       const posts = await pollList(read, 'posts', resume(previous?.posts ?? EMPTY_LIST), listBudget);
       const comments = await pollList(read, 'comments', resume(previous?.comments ?? EMPTY_LIST), listBudget);
       const next: LemmyCursor = { v: 2, for: target, api, posts: posts.state, comments: comments.state };
-      return {
-        changed: true,
+      return cursorPoll({
         posts: [...posts.posts, ...comments.posts],
-        etag: null,
-        lastModified: null,
-        cursor: JSON.stringify(next),
-        rejected: rejections.result(),
+        cursor: next,
+        rejections,
         detail: `reads API ${api.version} (${api.version === 'v4' ? 'Lemmy 1.0 or later' : 'Lemmy 0.19 or older'})`,
-      };
+      });
     },
   };
 }

@@ -1,6 +1,6 @@
 // A community's post or comment as the walk reads it, whichever API version served it: its id and
 // time (the list's order), whether it counts, and the Post it stands for. v3.ts and v4.ts read their
-// wire shapes into the fields below; the mapping to Post is one for both.
+// wire shapes into the fields below (through views.ts); the mapping to Post is one for both.
 
 import { collapseWhitespace, dedupKeyFor } from '../../../core/normalise.ts';
 import type { Post } from '../../../core/types.ts';

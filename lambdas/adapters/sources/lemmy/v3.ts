@@ -7,7 +7,7 @@
 
 import { z } from 'zod';
 import { pageReader, type LemmyApi } from './api.ts';
-import type { CommentFields, PostFields } from './items.ts';
+import { commentFields, postFields } from './views.ts';
 
 const optionalText = z.string().nullish().transform((v) => v ?? null);
 const flag = z.boolean().nullish().transform((v) => v === true);
@@ -28,18 +28,7 @@ const postViewSchema = z
     }),
     creator,
   })
-  .transform(({ post, creator }): PostFields => ({
-    id: post.id,
-    name: post.name,
-    url: post.url,
-    body: post.body,
-    apId: post.ap_id,
-    published: post.published,
-    deleted: post.deleted,
-    removed: post.removed,
-    featured: post.featured_community,
-    creator,
-  }));
+  .transform(({ post, creator }) => postFields(post, { published: post.published, creator }));
 
 const commentViewSchema = z
   .object({
@@ -47,16 +36,7 @@ const commentViewSchema = z
     post: z.object({ name: optionalText }).nullish(),
     creator,
   })
-  .transform(({ comment, post, creator }): CommentFields => ({
-    id: comment.id,
-    content: comment.content,
-    apId: comment.ap_id,
-    published: comment.published,
-    deleted: comment.deleted,
-    removed: comment.removed,
-    postName: post?.name ?? null,
-    creator,
-  }));
+  .transform(({ comment, post, creator }) => commentFields(comment, { published: comment.published, creator, postName: post?.name ?? null }));
 
 export const lemmyV3: LemmyApi = {
   version: 'v3',

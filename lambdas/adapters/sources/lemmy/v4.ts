@@ -8,7 +8,7 @@
 
 import { z } from 'zod';
 import { pageReader, type LemmyApi } from './api.ts';
-import type { CommentFields, PostFields } from './items.ts';
+import { commentFields, postFields } from './views.ts';
 
 const optionalText = z.string().nullish().transform((v) => v ?? null);
 const person = z.object({ name: z.string() });
@@ -28,18 +28,7 @@ const postViewSchema = z
     }),
     creator: person,
   })
-  .transform(({ post, creator }): PostFields => ({
-    id: post.id,
-    name: post.name,
-    url: post.url,
-    body: post.body,
-    apId: post.ap_id,
-    published: post.published_at,
-    deleted: post.deleted,
-    removed: post.removed,
-    featured: post.featured_community,
-    creator: creator.name,
-  }));
+  .transform(({ post, creator }) => postFields(post, { published: post.published_at, creator: creator.name }));
 
 const commentViewSchema = z
   .object({
@@ -47,16 +36,7 @@ const commentViewSchema = z
     post: z.object({ name: z.string() }),
     creator: person,
   })
-  .transform(({ comment, post, creator }): CommentFields => ({
-    id: comment.id,
-    content: comment.content,
-    apId: comment.ap_id,
-    published: comment.published_at,
-    deleted: comment.deleted,
-    removed: comment.removed,
-    postName: post.name,
-    creator: creator.name,
-  }));
+  .transform(({ comment, post, creator }) => commentFields(comment, { published: comment.published_at, creator: creator.name, postName: post.name }));
 
 export const lemmyV4: LemmyApi = {
   version: 'v4',

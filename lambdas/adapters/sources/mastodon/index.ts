@@ -15,7 +15,7 @@ import { FetchError } from '../../../core/errors.ts';
 import type { Fetcher, Source } from '../../../core/ports.ts';
 import type { Post } from '../../../core/types.ts';
 import { credentialValues, requireCredentials, type SourceCredentials } from '../api/credentials.ts';
-import { readCursorAs } from '../api/cursor.ts';
+import { cursorPoll, readCursorAs } from '../api/cursor.ts';
 import { catchUpHorizonMs } from '../api/horizon.ts';
 import { compareIds, earlierId, laterId } from '../api/ids.ts';
 import { freshCheck } from '../api/instance-check.ts';
@@ -182,15 +182,7 @@ export function createMastodonSource(config: MastodonSourceConfig, fetcher: Fetc
       }
 
       const cursor: MastodonCursor = { v: 1, for: target, newest, backfill, instance: check };
-      return {
-        changed: true,
-        posts: [...posts.values()],
-        etag: null,
-        lastModified: null,
-        cursor: JSON.stringify(cursor),
-        rejected: rejections.result(),
-        detail,
-      };
+      return cursorPoll({ posts: [...posts.values()], cursor, rejections, detail });
     },
   };
 }

@@ -13,7 +13,7 @@
 import { z } from 'zod';
 import type { Fetcher, Source } from '../../../core/ports.ts';
 import type { Post } from '../../../core/types.ts';
-import { readCursorAs } from '../api/cursor.ts';
+import { cursorPoll, readCursorAs } from '../api/cursor.ts';
 import { catchUpHorizonMs } from '../api/horizon.ts';
 import { compareIds } from '../api/ids.ts';
 import type { AccessHints } from '../api/json.ts';
@@ -157,16 +157,14 @@ export function createRedditSource(
       for (const stream of streams) {
         cursor.streams[stream] = await pollStream(stream, previous?.streams[stream]);
       }
-      return {
+      return cursorPoll({
+        posts: [...posts.values()],
+        cursor,
+        rejections,
         // Every listing answered 304 and nothing else was read: the source is as it was.
         changed: answered > 0 || unchanged === 0,
-        posts: [...posts.values()],
-        etag: null,
-        lastModified: null,
-        cursor: JSON.stringify(cursor),
-        rejected: rejections.result(),
         detail,
-      };
+      });
     },
   };
 }

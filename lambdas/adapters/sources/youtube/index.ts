@@ -9,7 +9,7 @@ import type { SourceOf } from '../../../config/schema.ts';
 import type { Fetcher, Source } from '../../../core/ports.ts';
 import type { Post } from '../../../core/types.ts';
 import { requireCredentials, type SourceCredentials } from '../api/credentials.ts';
-import { readCursorAs } from '../api/cursor.ts';
+import { cursorPoll, readCursorAs } from '../api/cursor.ts';
 import { catchUpHorizonMs } from '../api/horizon.ts';
 import { createRejectionCounter } from '../api/rejections.ts';
 import { FRESH_WALK } from '../api/walk.ts';
@@ -102,7 +102,7 @@ export function createYoutubeSource(config: SourceOf<'youtube'>, deps: YoutubeDe
         skipped: skipped.map((s) => `${s.subject}: ${SKIPPED[s.error.reason]}`),
         units: api.unitsUsed(),
       });
-      return { changed: true, posts, etag: null, lastModified: null, cursor: JSON.stringify(cursor), rejected: rejections.result(), detail };
+      return cursorPoll({ posts, cursor, rejections, detail });
     },
   };
 }
