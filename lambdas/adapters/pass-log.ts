@@ -33,9 +33,11 @@ function sourceFields(outcome: SourceOutcome): Record<string, unknown> {
 export interface PassTrigger {
   scheduledTime?: string | undefined;
   digestRun?: boolean;
+  /** A fan-out worker's batch: its pass, its number, and whether it ran the pass's finish (detect, deliver, digests). */
+  batch?: { passId: string; batch: number; finishedPass: boolean };
 }
 
-export function logPass(log: StructuredLog, report: PassReport, { scheduledTime, digestRun = false }: PassTrigger = {}): void {
+export function logPass(log: StructuredLog, report: PassReport, { scheduledTime, digestRun = false, batch }: PassTrigger = {}): void {
   for (const outcome of report.sources) {
     const fields = sourceFields(outcome);
     if (outcome.status === 'failed') log.warn(`source ${outcome.sourceId} failed (${outcome.kind})`, fields);
@@ -46,6 +48,7 @@ export function logPass(log: StructuredLog, report: PassReport, { scheduledTime,
     event: PASS_LOG_EVENTS.pass,
     scheduledTime,
     digestRun,
+    ...batch,
     newPosts: report.newPosts,
     bucketWrites: report.bucketWrites,
     sourcesOk: count('ok'),

@@ -19,17 +19,25 @@ export interface FanOutRecord {
   /** The batch numbers stored so far. */
   stored: number[];
   finishedAt: string | null;
+  /** The event that planned the pass (the schedule's execution id), when it had one: its retries find the pass. */
+  event: string | null;
+  /** Set once every batch was accepted by the queue. */
+  queued: boolean;
 }
 
 /** What the fan-out needs of the store (lambdas/adapters/store/fan-out-passes.ts, pass-lock.ts). */
 export interface FanOutStore {
   /** Extends the pass lock to `until` only if `holder` holds it; false when it does not (the pass is over). */
   renewPassLock(holder: string, until: string): Promise<boolean>;
-  /** Records a pass of `batches` batches, none stored yet (kept until `expiresAt`, epoch seconds). */
-  startFanOut(passId: string, batches: number, expiresAt: number): Promise<void>;
+  /** Records a pass of `batches` batches, none stored yet, planned by `event` (kept until `expiresAt`, epoch seconds). */
+  startFanOut(passId: string, batches: number, event: string | null, expiresAt: number): Promise<void>;
+  /** Notes that the queue accepted every batch of the pass. */
+  markFanOutQueued(passId: string): Promise<void>;
+  /** The pass's record; null when there is none. */
+  readFanOut(passId: string): Promise<FanOutRecord | null>;
   /** Adds the batch to the stored ones (once, however often it is called) and answers the record; null when there is none. */
   markBatchStored(passId: string, batch: number): Promise<FanOutRecord | null>;
-  /** Takes the pass's finish for `claimer` until `until`, unless it is done or another claim has not run out. */
+  /** Takes the pass's finish for `claimer` until `until`, unless it is done or a claim (anyone's) has not run out. */
   claimFinish(passId: string, claimer: string, now: string, until: string): Promise<boolean>;
   markFanOutFinished(passId: string, at: string): Promise<void>;
 }
@@ -53,8 +61,11 @@ export function batchSources(sources: readonly Source[], batch: FanOutBatch): So
 }
 
 /**
- * One worker's batch. `deps.sources` are all the configured sources; `claimer` names this invocation
- * (the finish's claim). Throws on a store failure: the queue delivers the batch again.
+ * One worker's batch. `deps.sources` are all the configured sources; `claimer` names this one
+ * delivery of the batch (the finish's claim: two deliveries of one message at once are two claimers,
+ * so only one finishes). The claim lasts one invocation: a crashed finisher's message comes back after
+ * the queue's visibility timeout, which is longer (lib/constructs/fan-out.ts), and its claim has run
+ * out by then. Throws on a store failure: the queue delivers the batch again.
  */
 export async function runBatch(deps: PassDeps, batch: FanOutBatch, claimer: string): Promise<BatchOutcome> {
   const { store, now, log } = deps;

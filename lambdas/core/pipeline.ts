@@ -68,6 +68,13 @@ export interface PassDeps {
    * (lambdas/core/fan-out.ts). Absent (the CLI, a small campaign's stack): one invocation polls all.
    */
   queue?: BatchQueue;
+  /**
+   * The id of the event that started the pass (EventBridge Scheduler's execution id), when it has
+   * one. Lambda delivers an event again after a failed attempt; a fanned-out pass records it, so a
+   * later delivery finds the pass its earlier attempt planned and completes the hand-over instead
+   * of failing on the lock that pass holds.
+   */
+  event?: string;
 }
 
 export type SourceOutcome =
@@ -121,19 +128,43 @@ export async function runPass(deps: PassDeps): Promise<PassReport> {
   try {
     const lock = await takePassLock(deps, holder);
     if (!lock.acquired) {
+      const planned = queue ? await resumePlannedPass({ ...deps, queue }, lock.heldBy) : null;
+      if (planned) return { ...emptyReport(now), fannedOut: planned };
       log.warn(`another pass is running (its lock lasts until ${lock.heldUntil}); skipping this one`);
       return { ...emptyReport(now), skipped: { heldUntil: lock.heldUntil } };
     }
     const batches = queue ? planBatches(holder, deps.sources.map((source) => source.id), deps.config.poll) : null;
     if (!queue || !batches) return await runLockedPass(deps);
-    await store.startFanOut(holder, batches.length, fanOutRecordExpiry(now));
+    await store.startFanOut(holder, batches.length, deps.event ?? null, fanOutRecordExpiry(now));
     await queue.send(batches);
     handedOver = true;
+    // Failing here fails the invocation with the lock kept: the event's next delivery queues the batches again.
+    await store.markFanOutQueued(holder);
     log.info(`pass ${holder}: ${deps.sources.length} sources handed to ${batches.length} workers`);
     return { ...emptyReport(now), fannedOut: { passId: holder, batches: batches.length } };
   } finally {
     if (!handedOver) await releasePassLock(store, holder, log);
   }
+}
+
+/**
+ * When the pass holding the lock was planned by an earlier delivery of this pass's event (that
+ * attempt failed or died after recording it): queues its batches again unless the queue took them
+ * all (a batch queued twice is stored and counted once), and answers the pass. Null when the lock is
+ * another event's pass (or the config changed its batches since): this pass is then skipped.
+ */
+async function resumePlannedPass({ store, queue, sources, config, log, event }: PassDeps & { queue: BatchQueue }, passId: string) {
+  if (event === undefined) return null;
+  const record = await store.readFanOut(passId);
+  if (record?.event !== event) return null;
+  const batches = planBatches(passId, sources.map((source) => source.id), config.poll);
+  if (batches?.length !== record.batches) return null;
+  if (!record.queued && record.finishedAt === null) {
+    await queue.send(batches);
+    await store.markFanOutQueued(passId);
+  }
+  log.info(`pass ${passId} was planned by an earlier delivery of this event; ${record.queued ? 'its batches were queued then' : 'its batches are queued again'}`);
+  return { passId, batches: batches.length };
 }
 
 /** A pass that did nothing yet: what a skipped or planned pass reports, and what a batch's log starts from. */

@@ -25,8 +25,9 @@ export function createBatchHandler(readEnv: () => PollEnv, logger = new Logger()
     for (const record of event.Records) {
       try {
         const batch = fanOutBatchSchema.parse(JSON.parse(record.body));
-        // The message id names this batch's claim on the finish: its own redelivery may take it back at once.
-        const outcome = await runBatch({ config, store, sources, sink, channels, now: clock.now(), log: logger }, batch, record.messageId);
+        // This delivery claims the finish, not the message: SQS may hand one message to two workers at once.
+        const claimer = `${context.awsRequestId}/${record.messageId}`;
+        const outcome = await runBatch({ config, store, sources, sink, channels, now: clock.now(), log: logger }, batch, claimer);
         logBatch(logger, outcome, clock.now());
       } catch (error) {
         logger.error('batch failed: SQS delivers it again', { messageId: record.messageId, error: error as Error });
@@ -39,7 +40,8 @@ export function createBatchHandler(readEnv: () => PollEnv, logger = new Logger()
 
 function logBatch(logger: Logger, outcome: BatchOutcome, now: Date): void {
   if (outcome.status === 'stale') return;
-  logPass(logger, { ...emptyReport(now), ...outcome.stored, ...outcome.finish });
+  const batch = { passId: outcome.passId, batch: outcome.batch, finishedPass: outcome.finish !== null };
+  logPass(logger, { ...emptyReport(now), ...outcome.stored, ...outcome.finish }, { batch });
 }
 
 export const handler = createBatchHandler(() => readPollEnv());

@@ -9,7 +9,9 @@
 //
 // A campaign with more sources than one invocation polls (poll.sourcesPerInvocation) has a batch
 // queue in its stack: the pass then only plans, queues the batches and returns; the workers
-// (poll-batch.ts) poll, store and finish it, under the same lock (lambdas/core/fan-out.ts).
+// (poll-batch.ts) poll, store and finish it, under the same lock (lambdas/core/fan-out.ts). A
+// retry of a planner that failed after it recorded its pass (same schedule execution id) finishes
+// the hand-over and succeeds, rather than failing on the lock its own pass holds.
 //
 // What the pass did is logged as structured lines (adapters/pass-log.ts), which the monitoring
 // queries read; no custom metrics are published. An event with `recount`
@@ -33,6 +35,8 @@ import { once, systemClock, wirePoll } from './wiring.ts';
  */
 export interface PollEvent {
   scheduledTime?: string;
+  /** The schedule's execution id: the same in Lambda's retries of this event (runPass's `event`). */
+  executionId?: string;
   digest?: boolean;
   recount?: unknown;
 }
@@ -56,7 +60,7 @@ export function createPollHandler(readEnv: () => PollEnv, logger = new Logger(),
       logger.info('recount finished', { ...report });
       return report;
     }
-    const report = await runPass({ config, store, sources, sink, channels, queue, now, log: logger });
+    const report = await runPass({ config, store, sources, sink, channels, queue, now, log: logger, ...(event.executionId ? { event: event.executionId } : {}) });
     if (report.skipped) throw new Error(`pass skipped: another pass holds the lock until ${report.skipped.heldUntil}`);
     // A fanned-out pass is logged by its workers (lambdas/handlers/poll-batch.ts).
     if (!report.fannedOut) logPass(logger, report, { scheduledTime: event.scheduledTime, digestRun: event.digest === true });

@@ -6,8 +6,8 @@
 //
 // The timings hold the pass lock's guarantees: a worker renews the pass lock's lease (PASS_LEASE_MS)
 // when it starts and runs at most POLL_TIMEOUT; a batch whose worker crashed comes back after the
-// visibility timeout, longer than a worker runs and shorter than the lease, so its pass still
-// holds the lock; after three failed attempts it is parked in the dead-letter queue, which alarms
+// visibility timeout, longer than a worker runs (and than a finish's claim, so a crashed finisher's
+// message can take the finish back) and shorter than the lease, so its pass still holds the lock; after three failed attempts it is parked in the dead-letter queue, which alarms
 // (lib/constructs/monitoring.ts).
 
 import { Duration } from 'aws-cdk-lib';

@@ -22,5 +22,6 @@ export function crashingClient(endpoint: string, crashAfter: number) {
     },
     { step: 'initialize', name: 'crashAfter' },
   );
-  return { client, calls: () => calls };
+  // `kill`: the process dies now, between store calls (e.g. right after another service took a request).
+  return { client, calls: () => calls, kill: () => void (dead = true) };
 }

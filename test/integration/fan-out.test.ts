@@ -181,6 +181,75 @@ describe('a fanned-out pass', () => {
     expect(channels.sent.sink).toHaveLength(1);
   });
 
+  it('finishes a pass once when SQS hands the message that completes it to two workers at once', async () => {
+    const { store } = await dynamo.newStore();
+    const batches = startTestBatchQueue(fauxqs);
+    const channels = recordingChannels();
+    await runPass({ ...deps(store, channels), queue: batches.queue });
+    for (let i = 0; i < 2; i++) {
+      const [record] = await batches.receive(1);
+      await runBatch(deps(store, channels), fanOutBatchSchema.parse(JSON.parse(record!.body)), `worker-${i}/${record!.messageId}`);
+      await batches.settle([record!], []);
+    }
+    const [last] = await batches.receive(1);
+    const batch = fanOutBatchSchema.parse(JSON.parse(last!.body));
+    // One message, two deliveries: each is its own invocation, so its own claimer.
+    const twice = await Promise.all(['a', 'b'].map((invocation) => runBatch(deps(store, channels), batch, `${invocation}/${last!.messageId}`)));
+    await batches.settle([last!], []);
+    expect(twice.map((o) => o.status)).toEqual(['stored', 'stored']);
+    expect(twice.filter((o) => o.status === 'stored' && o.finish !== null)).toHaveLength(1);
+    expect((await snapshot(store)).topicWide).toEqual(expectedBuckets());
+    expect(channels.sent.sink.map((a) => a.kind)).toEqual(['petition-spike']);
+    expect(channels.sent.chat.map((a) => a.id)).toEqual(channels.sent.sink.map((a) => a.id));
+    expect(await lockIsFree(store, NOW)).toBe(true);
+  });
+
+  it('completes the hand-over when the planner dies after any of its store calls, or once the queue took the batches, and Lambda delivers the event again', async () => {
+    const EVENT = 'schedule-execution-1';
+    type Death = { afterStoreCall: number } | 'after queuing';
+    for (const death of [{ afterStoreCall: 1 }, { afterStoreCall: 2 }, { afterStoreCall: 3 }, 'after queuing'] as Death[]) {
+      const what = JSON.stringify(death);
+      const { store, tableName } = await dynamo.newStore();
+      const batches = startTestBatchQueue(fauxqs);
+      const channels = recordingChannels();
+      const crashing = crashingClient(dynamo.endpoint, death === 'after queuing' ? Number.POSITIVE_INFINITY : death.afterStoreCall);
+      const { store: dying } = await dynamo.newStore({ tableName, client: crashing.client });
+      const queue = death === 'after queuing'
+        ? { send: async (b: Parameters<typeof batches.queue.send>[0]) => { await batches.queue.send(b); crashing.kill(); throw new Error('the invocation ran out of time'); } }
+        : batches.queue;
+      await expect(runPass({ ...deps(dying, channels), queue, event: EVENT }), what).rejects.toThrow();
+      // Lambda's retry, a minute later, with the same event.
+      const retried = await runPass({ ...deps(store, channels, new Date(NOW.getTime() + 60_000)), queue: batches.queue, event: EVENT });
+      if (death !== 'after queuing' && death.afterStoreCall === 1) {
+        // Nothing was planned: the lock's lease decides, as for any pass that died (the dead-letter queue hears of it).
+        expect(retried.skipped, what).not.toBeNull();
+        expect(batches.depth(), what).toBe(0);
+        continue;
+      }
+      expect(retried.skipped, what).toBeNull();
+      expect(retried.fannedOut, what).toEqual({ passId: expect.stringMatching(/^pass-/), batches: 3 });
+      // Queued again only when the planner could not note that the queue took them all (a batch twice is stored once).
+      expect(batches.depth(), what).toBe(death === 'after queuing' ? 6 : 3);
+      const outcomes: BatchOutcome[] = [];
+      await deliverEach(batches, async (batch, messageId) => outcomes.push(await runBatch(deps(store, channels), batch, messageId)));
+      expect(outcomes.filter((o) => o.status === 'stored' && o.finish !== null), what).toHaveLength(1);
+      expect((await snapshot(store)).topicWide, what).toEqual(expectedBuckets());
+      expect(channels.sent.sink.map((a) => a.kind), what).toEqual(['petition-spike']);
+      expect(channels.sent.chat.map((a) => a.id), what).toEqual(channels.sent.sink.map((a) => a.id));
+      expect(await lockIsFree(store, NOW), what).toBe(true);
+    }
+  });
+
+  it("skips a pass while another event's fanned-out pass holds the lock", async () => {
+    const { store } = await dynamo.newStore();
+    const batches = startTestBatchQueue(fauxqs);
+    const channels = recordingChannels();
+    await runPass({ ...deps(store, channels), queue: batches.queue, event: 'schedule-execution-1' });
+    const next = await runPass({ ...deps(store, channels, new Date(NOW.getTime() + 60_000)), queue: batches.queue, event: 'schedule-execution-2' });
+    expect(next.skipped).not.toBeNull();
+    expect(batches.depth()).toBe(3);
+  });
+
   // A fresh table and a whole fanned-out pass per store call of the finishing worker: tens of seconds
   // on a loaded 2-core machine, so no tight limit.
   it('leaves exactly the buckets of a clean pass and one alert on each channel when the worker that completes the pass crashes after any store call and its message comes back', { timeout: 600_000 }, async () => {

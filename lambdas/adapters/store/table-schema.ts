@@ -13,8 +13,9 @@
 //   SOURCE / <sourceId>                 validators, cursor and health of a source
 //   SESSION / <key>                     a login session sources share (e.g. a Bluesky account's tokens)
 //   LOCK / PASS                         the pass lock (holder and lease)
-//   FANOUT / <passId>                   a pass fanned out to workers: its batch count, the batches
-//                                       stored, the finish's claim and when it finished (expires)
+//   FANOUT / <passId>                   a pass fanned out to workers: its batch count, the event that
+//                                       planned it, whether all were queued, the batches stored, the
+//                                       finish's claim and when it finished (expires)
 //   ALERTSTATE / <topic>#<kind>         cooldown and the alert being delivered
 //   ALERT / <windowStart>#<alertId>     alert history
 //   DELIVERY#<alertId> / <channel>      one channel's delivery of one alert (sent, deferred, dead)

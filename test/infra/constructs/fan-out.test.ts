@@ -62,6 +62,8 @@ describe('FanOut', () => {
     // than a finish's claim, shorter than the lease a worker renews when it starts.
     expect(BATCH_VISIBILITY.toMilliseconds()).toBeGreaterThan(POLL_TIMEOUT.toMilliseconds());
     expect(POLL_TIMEOUT.toMilliseconds()).toBeLessThanOrEqual(INVOCATION_MS);
+    // A finish's claim lasts INVOCATION_MS from its batch's start, so a crashed finisher's message finds it run out.
+    expect(BATCH_VISIBILITY.toMilliseconds()).toBeGreaterThan(INVOCATION_MS);
     expect(BATCH_VISIBILITY.toMilliseconds()).toBeLessThan(PASS_LEASE_MS);
     template.hasResourceProperties('AWS::SQS::Queue', {
       VisibilityTimeout: BATCH_VISIBILITY.toSeconds(),

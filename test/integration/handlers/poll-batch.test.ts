@@ -72,6 +72,32 @@ async function trends(store: Store) {
   return hourly.filter((b) => b.posts > 0);
 }
 
+function envFor(tableName: string, queueUrl: string) {
+  return readPollEnv({
+    FANPULSE_TABLE: tableName,
+    FANPULSE_CONFIG_FILE: configFile,
+    FANPULSE_TOPIC_ARN: sns.topicArn,
+    FANPULSE_BATCH_QUEUE_URL: queueUrl,
+    DYNAMODB_ENDPOINT: recorder.endpoint,
+    SNS_ENDPOINT: sns.endpoint,
+    SQS_ENDPOINT: sns.endpoint,
+    AWS_REGION: sns.region,
+  });
+}
+
+/** The JSON lines Powertools' logger writes while `work` runs. */
+async function loggedLines(work: () => Promise<void>): Promise<Record<string, unknown>[]> {
+  const lines: string[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (lines.push(String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    await work();
+  } finally {
+    vi.restoreAllMocks();
+  }
+  return lines.flatMap((l) => l.split('\n')).filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
 describe('the fan-out worker function', () => {
   it('polls the batches the scheduled pass queued, one alert published by the worker that stores the last, and reports a malformed batch alone', async () => {
     const { store, tableName } = await dynamo.newStore();
@@ -123,5 +149,40 @@ describe('the fan-out worker function', () => {
 
     const sent = new Set(recorder.calls.map((c) => `dynamodb:${c.operation}`));
     expect([...sent].filter((action) => !(TABLE_ACTIONS['read-write'] as readonly string[]).includes(action))).toEqual([]);
+  });
+
+  it("answers Lambda's second delivery of the scheduled event with the pass it planned, and finishes the pass once when SQS hands the last batch to two workers at once", async () => {
+    const { store, tableName } = await dynamo.newStore();
+    const batches = startTestBatchQueue(sns);
+    const env = envFor(tableName, batches.queueUrl);
+    const event = scheduledEvent();
+    const json = await loggedLines(async () => {
+      const poll = createPollHandler(() => env, new Logger({ logLevel: 'SILENT' }));
+      const planned = await poll(event, lambdaContext('poll'));
+      // Delivered again (Lambda retries an attempt that failed after it queued, or hands an event over twice).
+      const again = await poll(event, lambdaContext('poll'));
+      expect(again.fannedOut).toEqual(planned.fannedOut);
+      expect(batches.depth()).toBe(3);
+
+      const worker = createBatchHandler(() => env, new Logger({ serviceName: 'fanpulse-test' }));
+      for (let i = 0; i < 2; i++) {
+        const records = await batches.receive(1);
+        expect(await worker({ Records: records } satisfies SQSEvent, lambdaContext('worker'))).toEqual({ batchItemFailures: [] });
+        await batches.settle(records, []);
+      }
+      const last = await batches.receive(1);
+      const answers = await Promise.all([1, 2].map(() => worker({ Records: last } satisfies SQSEvent, lambdaContext('worker'))));
+      expect(answers).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }]);
+      await batches.settle(last, []);
+    });
+
+    const passes = json.filter((l) => l.event === PASS_LOG_EVENTS.pass);
+    expect(passes).toHaveLength(4);
+    expect(passes.filter((l) => l.finishedPass === true)).toHaveLength(1);
+    expect(new Set(passes.map((l) => l.passId))).toEqual(new Set([expect.stringMatching(/^pass-/)]));
+    const stored = await trends(store);
+    expect(stored.reduce((n, b) => n + b.posts, 0)).toBe(SOURCES.length * entries('x').length);
+    expect((await sns.receiveOne()).envelope?.MessageAttributes?.topic?.Value).toBe('bosch-legacy');
+    expect(await sns.receive({ waitSeconds: 1 })).toHaveLength(0);
   });
 });
