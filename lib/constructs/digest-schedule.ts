@@ -35,7 +35,8 @@ export class DigestSchedule extends Construct {
       schedule: ScheduleExpression.cron({ minute: '0', hour: String(hour), timeZone: TimeZone.of(timeZone) }),
       target: new LambdaInvoke(props.pollFunction, {
         role: props.schedulerRole,
-        input: ScheduleTargetInput.fromObject({ source: 'fanpulse.digest', digest: true, scheduledTime: ContextAttribute.scheduledTime }),
+        // The execution id, as the poll schedule's: a retry of a pass that fanned out finds the pass it planned.
+        input: ScheduleTargetInput.fromObject({ source: 'fanpulse.digest', digest: true, scheduledTime: ContextAttribute.scheduledTime, executionId: ContextAttribute.executionId }),
         deadLetterQueue: props.deadLetterQueue,
         retryAttempts: 2,
         // Past an hour the regular passes have sent the digest anyway.

@@ -32,7 +32,7 @@ describe('DigestSchedule', () => {
       State: 'ENABLED',
       Target: {
         Arn: { 'Fn::GetAtt': [pollFunction, 'Arn'] },
-        Input: Match.serializedJson({ source: 'fanpulse.digest', digest: true, scheduledTime: '<aws.scheduler.scheduled-time>' }),
+        Input: Match.serializedJson({ source: 'fanpulse.digest', digest: true, scheduledTime: '<aws.scheduler.scheduled-time>', executionId: '<aws.scheduler.execution-id>' }),
         RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PollingSchedulerRole'), 'Arn'] },
         DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PollingDeadLetters'), 'Arn'] } },
         RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
