@@ -8,6 +8,7 @@ import { alertStates } from './store/alerts.ts';
 import { buckets } from './store/buckets.ts';
 import { announcingWrites, readChangeMark } from './store/change-counter.ts';
 import { channelDeliveries } from './store/deliveries.ts';
+import { expirySweep } from './store/expiry.ts';
 import { fanOutPasses } from './store/fan-out-passes.ts';
 import { passLock } from './store/pass-lock.ts';
 import { postListing } from './store/posts.ts';
@@ -22,15 +23,18 @@ export interface DynamoStoreOptions {
   createIfMissing?: boolean;
   /** Where a topic-hour's bucket node closes (store/bucket-nodes.ts): smaller only for tests of deep trees with few posts. */
   bucketNodeBytes?: number;
+  /** The table does not expire items itself (dynalite has no TTL): sweepExpired deletes them (store/expiry.ts). */
+  sweepsExpiredItems?: boolean;
 }
 
-export function createDynamoStore({ client, tableName, createIfMissing = true, bucketNodeBytes }: DynamoStoreOptions): Store {
+export function createDynamoStore({ client, tableName, createIfMissing = true, bucketNodeBytes, sweepsExpiredItems = false }: DynamoStoreOptions): Store {
   const table = createTableClient(client, tableName);
   // The writers of what the query API caches (the buckets) announce their writes first.
   const announced = announcingWrites(table);
   return {
     ensureReady: () => table.ensureTable(createIfMissing),
     changeMark: (now) => readChangeMark(table, now),
+    sweepExpired: sweepsExpiredItems ? expirySweep(table).sweepExpired : async () => null,
     ...passLock(table),
     ...fanOutPasses(table),
     ...sourceStates(table),

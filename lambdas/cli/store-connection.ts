@@ -35,13 +35,15 @@ export async function connectStore(env: Env, dataDir: string): Promise<StoreConn
     const { table: tableName, endpoint, region } = address;
     const client = createDocumentClient({ endpoint, region });
     const where = `table ${tableName} at ${endpoint ?? `AWS (${region ?? 'region from the AWS config'})`}`;
-    const store = createDynamoStore({ client, tableName, createIfMissing: endpoint !== undefined });
+    // A local endpoint (DynamoDB Local, a shared dynalite) may keep expired items: the CLI sweeps them as on the embedded store.
+    const local = endpoint !== undefined;
+    const store = createDynamoStore({ client, tableName, createIfMissing: local, sweepsExpiredItems: local });
     return ready(store, where, true, async () => client.destroy());
   }
   await prepareDataDir(dataDir);
   const local = await openLocalDynamo(dataDir);
   const client = createDocumentClient({ endpoint: local.endpoint });
-  const store = createDynamoStore({ client, tableName: LOCAL_TABLE });
+  const store = createDynamoStore({ client, tableName: LOCAL_TABLE, sweepsExpiredItems: true });
   const where = `embedded store in ${dataDir}${local.owner ? '' : ` (served by another fanpulse process at ${local.endpoint})`}`;
   return ready(store, where, local.owner, async () => {
     client.destroy();

@@ -143,6 +143,12 @@ export interface Store extends SessionStore, RecountStore, FanOutStore {
   /** The change counter (buckets and recounts announce their writes on it): what an exact read cache checks. */
   changeMark(now: Date): Promise<ChangeMark>;
   /**
+   * Deletes the items whose expiry has passed, as DynamoDB's TTL does, on a table that lacks it (the
+   * embedded store) and at most once a day: how many it deleted, or null when it did nothing (a table
+   * with TTL, or a sweep within the day).
+   */
+  sweepExpired(now: Date): Promise<number | null>;
+  /**
    * One pass at a time: takes the pass lock for `holder` until `until` unless another holder has
    * it and its lease has not run out (a pass that died releases it by running out). A local pass
    * records its `process`; `replacing` takes over the lock from that holder (a process known gone).

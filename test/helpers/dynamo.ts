@@ -11,7 +11,7 @@ export interface TestDynamo {
   endpoint: string;
   client: DynamoDBDocumentClient;
   /** A store on a new, empty table (optionally through a different client, e.g. one that crashes). */
-  newStore(options?: { tableName?: string; client?: DynamoDBDocumentClient; bucketNodeBytes?: number }): Promise<{ store: Store; tableName: string }>;
+  newStore(options?: { tableName?: string; client?: DynamoDBDocumentClient; bucketNodeBytes?: number; sweepsExpiredItems?: boolean }): Promise<{ store: Store; tableName: string }>;
   close(): Promise<void>;
 }
 
@@ -23,7 +23,7 @@ export async function startTestDynamo(): Promise<TestDynamo> {
     client,
     async newStore(options = {}) {
       const tableName = options.tableName ?? `t-${randomUUID().slice(0, 8)}`;
-      const store = createDynamoStore({ client: options.client ?? client, tableName, bucketNodeBytes: options.bucketNodeBytes });
+      const store = createDynamoStore({ client: options.client ?? client, tableName, bucketNodeBytes: options.bucketNodeBytes, sweepsExpiredItems: options.sweepsExpiredItems });
       await createDynamoStore({ client, tableName }).ensureReady();
       return { store, tableName };
     },

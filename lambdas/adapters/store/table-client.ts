@@ -170,7 +170,7 @@ export function createTableClient(client: DynamoDBDocumentClient, tableName: str
     try {
       await client.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true } }));
     } catch {
-      // dynalite and some emulators lack UpdateTimeToLive; posts then simply never expire locally.
+      // dynalite and some emulators lack UpdateTimeToLive; the CLI deletes expired items itself (store/expiry.ts).
     }
   }
 

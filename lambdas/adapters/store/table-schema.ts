@@ -21,6 +21,7 @@
 //   DELIVERY#<alertId> / <channel>      one channel's delivery of one alert (sent, deferred, dead)
 //   CHANNEL / <channel>                 a channel found dead (its webhook answered 404)
 //   META / TOPICS, META / CHANGES       the topics ever counted; the change counter (change-counter.ts)
+//   META / EXPIRY                       when a table without TTL last had its expired items swept (expiry.ts)
 
 export const KEY_SCHEMA = { partitionKey: 'pk', sortKey: 'sk' } as const;
 
@@ -46,6 +47,8 @@ export const keys = {
   storedTopics: { pk: 'META', sk: 'TOPICS' } as ItemKey,
   /** The change counter and its open write windows (store/change-counter.ts): what an exact read cache checks. */
   changes: { pk: 'META', sk: 'CHANGES' } as ItemKey,
+  /** When the expired items of a table without TTL (dynalite) were last deleted (store/expiry.ts). */
+  expirySweep: { pk: 'META', sk: 'EXPIRY' } as ItemKey,
   alertState: (topic: string, kind: string): ItemKey => ({ pk: 'ALERTSTATE', sk: `${topic}#${kind}` }),
   alertStatePartition: 'ALERTSTATE',
   alertHistoryPartition: 'ALERT',

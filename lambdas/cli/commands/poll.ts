@@ -9,7 +9,7 @@ import { createSources } from '../../adapters/sources/create-source.ts';
 import { readEnv } from '../../config/env.ts';
 import type { Config } from '../../config/schema.ts';
 import { PassStopped, runPass, type PassReport } from '../../core/pipeline.ts';
-import type { SessionStore } from '../../core/ports.ts';
+import type { SessionStore, Store } from '../../core/ports.ts';
 import { openLastingStore } from '../lasting-store.ts';
 import { localProcess } from '../local-process.ts';
 import { listenForStop } from '../stop-signals.ts';
@@ -68,6 +68,13 @@ export function passDeps(config: Config, options: CommonOptions, sessions: Sessi
 
 const STOPPED = 'stopped\n';
 
+/** After a pass: what DynamoDB's TTL would have deleted by now, gone from a local store too (once a day; store/expiry.ts). */
+async function sweepExpired(store: Store, now: Date, signal: AbortSignal): Promise<string> {
+  if (signal.aborted) return '';
+  const deleted = await store.sweepExpired(now);
+  return deleted ? `deleted ${deleted} expired items (posts kept past poll.postRetentionDays)\n` : '';
+}
+
 export async function run(options: PollOptions): Promise<string> {
   const { once } = commandOptions(pollOptionsSchema, options);
   const config = await readConfig(options);
@@ -84,7 +91,7 @@ export async function run(options: PollOptions): Promise<string> {
 
 async function passOnce(config: Config, options: PollOptions, signal: AbortSignal): Promise<string> {
   const now = clock(options);
-  return withStore(options, async (store) => summarise(await runPass({ ...passDeps(config, options, store, signal), store, now })));
+  return withStore(options, async (store) => summarise(await runPass({ ...passDeps(config, options, store, signal), store, now })) + (await sweepExpired(store, now, signal)));
 }
 
 async function loop(config: Config, options: PollOptions, signal: AbortSignal): Promise<string> {
@@ -96,8 +103,9 @@ async function loop(config: Config, options: PollOptions, signal: AbortSignal): 
   console.error(`fanpulse: using the ${lasting.where()}`);
   try {
     while (!signal.aborted) {
-      const report = await runPass({ ...deps, store: lasting.store, now: new Date() });
-      process.stdout.write(summarise(report));
+      const now = new Date();
+      const report = await runPass({ ...deps, store: lasting.store, now });
+      process.stdout.write(summarise(report) + (await sweepExpired(lasting.store, now, signal)));
       // Rejects at once when stopped (also when the stop came during the pass).
       await sleep(config.poll.intervalMinutes * 60_000, undefined, { signal }).catch(() => undefined);
     }
