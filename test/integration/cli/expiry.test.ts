@@ -2,12 +2,13 @@
 // store once they are older than poll.postRetentionDays (dynalite has no TTL), and says so; the
 // hourly counts stay. Each command in its own process, as a user runs them.
 
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PostsAnswer, TrendBucket } from '../../../lambdas/query/answers.ts';
 import { runCli, type CliResult } from '../../helpers/cli.ts';
+import { writeOneFeedConfig } from '../../helpers/campaign-config.ts';
 import { rssFeed } from '../../helpers/feed-builder.ts';
 import { startTestServer, type TestServer } from '../../helpers/http-server.ts';
 
@@ -35,14 +36,7 @@ beforeAll(async () => {
   server.route('/fans.xml', (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rssFeed('Fans', entries)));
   dir = await mkdtemp(join(tmpdir(), 'fanpulse-cli-expiry-'));
   configFile = join(dir, 'fanpulse.config.json');
-  await writeFile(
-    configFile,
-    JSON.stringify({
-      topics: [{ id: 'bosch-legacy', keywords: ['bosch legacy'], petitionKeywords: ['petition'] }],
-      sources: [{ id: 'fans', type: 'rss', url: `${server.url}/fans.xml`, topics: ['bosch-legacy'] }],
-      poll: { timeoutMs: 60_000, postRetentionDays: RETENTION_DAYS },
-    }),
-  );
+  await writeOneFeedConfig(configFile, `${server.url}/fans.xml`, { postRetentionDays: RETENTION_DAYS });
 });
 
 afterAll(async () => {

@@ -2,13 +2,14 @@
 // (the `poll` loop serving it, `trends` reading it meanwhile), as a user runs them.
 
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, stackTraceLines, startCli, type BackgroundCli } from '../../helpers/cli.ts';
+import { writeOneFeedConfig } from '../../helpers/campaign-config.ts';
 import { rssFeed } from '../../helpers/feed-builder.ts';
 import { startTestServer, type TestServer } from '../../helpers/http-server.ts';
 
@@ -75,15 +76,8 @@ describe('fanpulse poll (the loop) and trends on one data dir', () => {
     const dir = await mkdtemp(join(tmpdir(), 'fanpulse-cli-loop-'));
     dataDir = join(dir, 'data');
     configFile = join(dir, 'fanpulse.config.json');
-    await writeFile(
-      configFile,
-      JSON.stringify({
-        topics: [{ id: 'bosch-legacy', keywords: ['bosch legacy'], petitionKeywords: ['petition'] }],
-        sources: [{ id: 'fans', type: 'rss', url: `${server.url}/fans.xml`, topics: ['bosch-legacy'] }],
-        // One pass now, the next in a day: the test stops the loop long before.
-        poll: { intervalMinutes: 1440, timeoutMs: 60_000 },
-      }),
-    );
+    // One pass now, the next in a day: the test stops the loop long before.
+    await writeOneFeedConfig(configFile, `${server.url}/fans.xml`, { intervalMinutes: 1440 });
   });
 
   afterAll(async () => {

@@ -1,11 +1,12 @@
 // Times typed without a zone are UTC, like every time fanpulse prints: the same commands give the
 // same numbers whatever the machine's TZ. Dates not on the calendar are refused, not rolled over.
 
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, stackTraceLines } from '../../helpers/cli.ts';
+import { writeOneFeedConfig } from '../../helpers/campaign-config.ts';
 import { rssFeed } from '../../helpers/feed-builder.ts';
 import { startTestServer, type TestServer } from '../../helpers/http-server.ts';
 
@@ -22,14 +23,7 @@ let configFile: string;
 beforeAll(async () => {
   server = await startTestServer({ '/fans.xml': (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(feed) });
   configFile = join(await mkdtemp(join(tmpdir(), 'fanpulse-cli-tz-')), 'fanpulse.config.json');
-  await writeFile(
-    configFile,
-    JSON.stringify({
-      topics: [{ id: 'bosch-legacy', keywords: ['bosch legacy'], petitionKeywords: ['petition'] }],
-      sources: [{ id: 'fans', type: 'rss', url: `${server.url}/fans.xml`, topics: ['bosch-legacy'] }],
-      poll: { timeoutMs: 60_000 },
-    }),
-  );
+  await writeOneFeedConfig(configFile, `${server.url}/fans.xml`);
 });
 
 afterAll(async () => server?.close());
