@@ -159,11 +159,12 @@ async function resumePlannedPass({ store, queue, sources, config, log, event }: 
   if (record?.event !== event) return null;
   const batches = planBatches(passId, sources.map((source) => source.id), config.poll);
   if (batches?.length !== record.batches) return null;
-  if (!record.queued && record.finishedAt === null) {
+  const queuedAgain = !record.queued && record.finishedAt === null;
+  if (queuedAgain) {
     await queue.send(batches);
     await store.markFanOutQueued(passId);
   }
-  log.info(`pass ${passId} was planned by an earlier delivery of this event; ${record.queued ? 'its batches were queued then' : 'its batches are queued again'}`);
+  log.info(`pass ${passId} was planned by an earlier delivery of this event; ${queuedAgain ? 'its batches are queued again' : 'nothing is left to queue'}`);
   return { passId, batches: batches.length };
 }
 

@@ -145,9 +145,9 @@ export interface Store extends SessionStore, RecountStore, FanOutStore {
   /**
    * Deletes the items whose expiry has passed, as DynamoDB's TTL does, on a table that lacks it (the
    * embedded store) and at most once a day: how many it deleted, or null when it did nothing (a table
-   * with TTL, or a sweep within the day).
+   * with TTL, or a sweep within the day). `signal` stops it between pages of the table.
    */
-  sweepExpired(now: Date): Promise<number | null>;
+  sweepExpired(now: Date, signal?: AbortSignal): Promise<number | null>;
   /**
    * One pass at a time: takes the pass lock for `holder` until `until` unless another holder has
    * it and its lease has not run out (a pass that died releases it by running out). A local pass

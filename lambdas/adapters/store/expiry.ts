@@ -3,12 +3,12 @@
 // storage terms) on a laptop. A sweep deletes what DynamoDB would have: the items whose expiry
 // (TTL_ATTRIBUTE, epoch seconds) has passed. It runs at most once a day, noted on META / EXPIRY
 // once it has gone through; each delete holds only while the item is still expired, so an item
-// stored again meanwhile stays. A sweep cut short is simply run again: it notes nothing.
+// stored again meanwhile stays. A sweep cut short (a crash, a stop) notes nothing, so it runs again.
 
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Store } from '../../core/ports.ts';
 import { mapConcurrent } from '../../core/map-concurrent.ts';
-import { sendConditional, type TableClient } from './table-client.ts';
+import { sendConditional, type Item, type TableClient } from './table-client.ts';
 import { keys, TTL_ATTRIBUTE } from './table-schema.ts';
 
 /** How often a sweep runs: DynamoDB itself deletes expired items within a few days. */
@@ -16,22 +16,27 @@ export const SWEEP_INTERVAL_MS = 24 * 3_600_000;
 /** Deletes in flight at once. */
 const DELETES_AT_ONCE = 8;
 
-export function expirySweep({ client, tableName, send, batchGet, scanAll }: TableClient): Pick<Store, 'sweepExpired'> {
+export function expirySweep({ client, tableName, send, batchGet }: TableClient): Pick<Store, 'sweepExpired'> {
   return {
-    async sweepExpired(now) {
+    async sweepExpired(now, signal) {
       const [note] = await batchGet([keys.expirySweep]);
       if (typeof note?.sweptAt === 'string' && now.getTime() - Date.parse(note.sweptAt) < SWEEP_INTERVAL_MS) return null;
-      const nowSeconds = Math.floor(now.getTime() / 1000);
-      const expired = { '#ttl': TTL_ATTRIBUTE };
-      const found = await scanAll({ TableName: tableName, ProjectionExpression: 'pk, sk', FilterExpression: '#ttl < :now', ExpressionAttributeNames: expired, ExpressionAttributeValues: { ':now': nowSeconds } });
-      const deleted = await mapConcurrent(found, DELETES_AT_ONCE, async ({ pk, sk }) => {
-        const gone = await sendConditional(send, 'expired item', () =>
-          client.send(new DeleteCommand({ TableName: tableName, Key: { pk, sk }, ConditionExpression: '#ttl < :now', ExpressionAttributeNames: expired, ExpressionAttributeValues: { ':now': nowSeconds } })),
+      const expired = '#ttl < :now';
+      const operands = { ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE }, ExpressionAttributeValues: { ':now': Math.floor(now.getTime() / 1000) } };
+      let deleted = 0;
+      // A page at a time, so a stop (Ctrl-C) ends the sweep between pages; it is then not noted, and runs again.
+      let start: Item | undefined;
+      do {
+        const page = await send('expiry sweep', () => client.send(new ScanCommand({ TableName: tableName, ProjectionExpression: 'pk, sk', FilterExpression: expired, ...operands, ExclusiveStartKey: start })));
+        const answers = await mapConcurrent(page.Items ?? [], DELETES_AT_ONCE, ({ pk, sk }) =>
+          sendConditional(send, 'expired item', () => client.send(new DeleteCommand({ TableName: tableName, Key: { pk, sk }, ConditionExpression: expired, ...operands }))),
         );
-        return gone !== null;
-      });
+        deleted += answers.filter((answer) => answer !== null).length;
+        start = page.LastEvaluatedKey;
+        if (signal?.aborted) return deleted;
+      } while (start);
       await send('expiry sweep', () => client.send(new PutCommand({ TableName: tableName, Item: { ...keys.expirySweep, sweptAt: now.toISOString() } })));
-      return deleted.filter(Boolean).length;
+      return deleted;
     },
   };
 }

@@ -71,7 +71,7 @@ const STOPPED = 'stopped\n';
 /** After a pass: what DynamoDB's TTL would have deleted by now, gone from a local store too (once a day; store/expiry.ts). */
 async function sweepExpired(store: Store, now: Date, signal: AbortSignal): Promise<string> {
   if (signal.aborted) return '';
-  const deleted = await store.sweepExpired(now);
+  const deleted = await store.sweepExpired(now, signal);
   return deleted ? `deleted ${deleted} expired items (posts kept past poll.postRetentionDays)\n` : '';
 }
 

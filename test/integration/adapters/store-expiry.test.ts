@@ -71,6 +71,14 @@ describe('the expiry sweep of a table without TTL', () => {
     expect(await keysLeft(tableName)).toEqual([]);
   });
 
+  it('notes nothing when stopped, so the next pass sweeps again', async () => {
+    const { store, tableName } = await dynamo.newStore({ sweepsExpiredItems: true });
+    await seed(tableName, [{ pk: 'POST#a', sk: 'POST', expiresAt: NOW_SECONDS - 1 }]);
+    expect(await store.sweepExpired(NOW, AbortSignal.abort())).toBe(1);
+    expect(await store.sweepExpired(NOW)).toBe(0);
+    expect(await store.sweepExpired(NOW)).toBeNull();
+  });
+
   it('does nothing on a table that expires its own items (DynamoDB)', async () => {
     const { store, tableName } = await dynamo.newStore();
     await seed(tableName, [{ pk: 'POST#a', sk: 'POST', expiresAt: NOW_SECONDS - 1 }]);
