@@ -5,10 +5,10 @@
 // once it has gone through; each delete holds only while the item is still expired, so an item
 // stored again meanwhile stays. A sweep cut short (a crash, a stop) notes nothing, so it runs again.
 
-import { DeleteCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Store } from '../../core/ports.ts';
 import { mapConcurrent } from '../../core/map-concurrent.ts';
-import { sendConditional, type Item, type TableClient } from './table-client.ts';
+import { sendConditional, type TableClient } from './table-client.ts';
 import { keys, TTL_ATTRIBUTE } from './table-schema.ts';
 
 /** How often a sweep runs: DynamoDB itself deletes expired items within a few days. */
@@ -16,7 +16,7 @@ export const SWEEP_INTERVAL_MS = 24 * 3_600_000;
 /** Deletes in flight at once. */
 const DELETES_AT_ONCE = 8;
 
-export function expirySweep({ client, tableName, send, batchGet }: TableClient): Pick<Store, 'sweepExpired'> {
+export function expirySweep({ client, tableName, send, batchGet, scanPages }: TableClient): Pick<Store, 'sweepExpired'> {
   return {
     async sweepExpired(now, signal) {
       const [note] = await batchGet([keys.expirySweep]);
@@ -25,16 +25,13 @@ export function expirySweep({ client, tableName, send, batchGet }: TableClient):
       const operands = { ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE }, ExpressionAttributeValues: { ':now': Math.floor(now.getTime() / 1000) } };
       let deleted = 0;
       // A page at a time, so a stop (Ctrl-C) ends the sweep between pages; it is then not noted, and runs again.
-      let start: Item | undefined;
-      do {
-        const page = await send('expiry sweep', () => client.send(new ScanCommand({ TableName: tableName, ProjectionExpression: 'pk, sk', FilterExpression: expired, ...operands, ExclusiveStartKey: start })));
-        const answers = await mapConcurrent(page.Items ?? [], DELETES_AT_ONCE, ({ pk, sk }) =>
+      for await (const page of scanPages({ TableName: tableName, ProjectionExpression: 'pk, sk', FilterExpression: expired, ...operands })) {
+        const answers = await mapConcurrent(page, DELETES_AT_ONCE, ({ pk, sk }) =>
           sendConditional(send, 'expired item', () => client.send(new DeleteCommand({ TableName: tableName, Key: { pk, sk }, ConditionExpression: expired, ...operands }))),
         );
         deleted += answers.filter((answer) => answer !== null).length;
-        start = page.LastEvaluatedKey;
         if (signal?.aborted) return deleted;
-      } while (start);
+      }
       await send('expiry sweep', () => client.send(new PutCommand({ TableName: tableName, Item: { ...keys.expirySweep, sweptAt: now.toISOString() } })));
       return deleted;
     },

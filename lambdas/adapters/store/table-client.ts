@@ -40,7 +40,9 @@ export interface TableClient {
   queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Item[]>;
   /** One page of a query, for callers that stop early. */
   queryPage(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<{ items: Item[]; next: Item | undefined }>;
-  /** Every item a scan's filter keeps, all pages (only for rare work such as a recount: it reads the whole table). */
+  /** The items a scan's filter keeps, a page at a time (only for rare work such as a recount: it reads the whole table). */
+  scanPages(input: ConstructorParameters<typeof ScanCommand>[0]): AsyncGenerator<Item[]>;
+  /** Every item a scan's filter keeps, all pages. */
   scanAll(input: ConstructorParameters<typeof ScanCommand>[0]): Promise<Item[]>;
   /** Creates the table if missing (and sets TTL where the endpoint supports it), when allowed. */
   ensureTable(createIfMissing: boolean): Promise<void>;
@@ -122,14 +124,18 @@ export function createTableClient(client: DynamoDBDocumentClient, tableName: str
     return items;
   }
 
-  async function scanAll(input: ConstructorParameters<typeof ScanCommand>[0]): Promise<Item[]> {
-    const items: Item[] = [];
+  async function* scanPages(input: ConstructorParameters<typeof ScanCommand>[0]): AsyncGenerator<Item[]> {
     let start: Item | undefined;
     do {
       const response = await send('scan', () => client.send(new ScanCommand({ ...input, ExclusiveStartKey: start })));
-      items.push(...(response.Items ?? []));
+      yield response.Items ?? [];
       start = response.LastEvaluatedKey;
     } while (start);
+  }
+
+  async function scanAll(input: ConstructorParameters<typeof ScanCommand>[0]): Promise<Item[]> {
+    const items: Item[] = [];
+    for await (const page of scanPages(input)) items.push(...page);
     return items;
   }
 
@@ -174,5 +180,5 @@ export function createTableClient(client: DynamoDBDocumentClient, tableName: str
     }
   }
 
-  return { client, tableName, send, batchGet, batchPut, queryAll, queryPage, scanAll, ensureTable };
+  return { client, tableName, send, batchGet, batchPut, queryAll, queryPage, scanPages, scanAll, ensureTable };
 }
