@@ -4,6 +4,7 @@
 // source drives them; a crash after any store call of the worker that completes the pass, then the
 // message's redelivery, leaves exactly the buckets of a clean pass and one alert on each channel.
 
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpFetcher } from '../../lambdas/adapters/http-fetcher.ts';
 import { createSource } from '../../lambdas/adapters/sources/create-source.ts';
@@ -206,8 +207,18 @@ describe('a fanned-out pass', () => {
 
   it('completes the hand-over when the planner dies after any of its store calls, or once the queue took the batches, and Lambda delivers the event again', async () => {
     const EVENT = 'schedule-execution-1';
+    // Count the planner's store calls.
+    const counter = crashingClient(dynamo.endpoint, Number.POSITIVE_INFINITY);
+    const { tableName: counted } = await dynamo.newStore();
+    const { store: counting } = await dynamo.newStore({ tableName: counted, client: counter.client });
+    await runPass({ ...deps(counting, recordingChannels()), queue: startTestBatchQueue(fauxqs).queue, event: EVENT });
+    const plannerCalls = counter.calls();
+    expect(plannerCalls).toBeGreaterThanOrEqual(3);
+
     type Death = { afterStoreCall: number } | 'after queuing';
-    for (const death of [{ afterStoreCall: 1 }, { afterStoreCall: 2 }, { afterStoreCall: 3 }, 'after queuing'] as Death[]) {
+    const deaths: Death[] = [...Array.from({ length: plannerCalls }, (_, i) => ({ afterStoreCall: i + 1 })), 'after queuing'];
+    const retries: ('skipped' | 'queued again' | 'answered')[] = [];
+    for (const death of deaths) {
       const what = JSON.stringify(death);
       const { store, tableName } = await dynamo.newStore();
       const batches = startTestBatchQueue(fauxqs);
@@ -218,18 +229,23 @@ describe('a fanned-out pass', () => {
         ? { send: async (b: Parameters<typeof batches.queue.send>[0]) => { await batches.queue.send(b); crashing.kill(); throw new Error('the invocation ran out of time'); } }
         : batches.queue;
       await expect(runPass({ ...deps(dying, channels), queue, event: EVENT }), what).rejects.toThrow();
+      const queuedBefore = batches.depth();
+      const { Items: records = [] } = await dynamo.client.send(new ScanCommand({ TableName: tableName, FilterExpression: 'pk = :fanOut', ExpressionAttributeValues: { ':fanOut': 'FANOUT' } }));
+
       // Lambda's retry, a minute later, with the same event.
       const retried = await runPass({ ...deps(store, channels, new Date(NOW.getTime() + 60_000)), queue: batches.queue, event: EVENT });
-      if (death !== 'after queuing' && death.afterStoreCall === 1) {
+      if (records.length === 0) {
         // Nothing was planned: the lock's lease decides, as for any pass that died (the dead-letter queue hears of it).
         expect(retried.skipped, what).not.toBeNull();
         expect(batches.depth(), what).toBe(0);
+        retries.push('skipped');
         continue;
       }
       expect(retried.skipped, what).toBeNull();
-      expect(retried.fannedOut, what).toEqual({ passId: expect.stringMatching(/^pass-/), batches: 3 });
-      // Queued again only when the planner could not note that the queue took them all (a batch twice is stored once).
-      expect(batches.depth(), what).toBe(death === 'after queuing' ? 6 : 3);
+      expect(retried.fannedOut, what).toEqual({ passId: records[0]!.sk, batches: 3 });
+      // Queued (again) only when the dead planner had not noted that the queue took them all: a batch twice is stored once.
+      expect(batches.depth() - queuedBefore, what).toBe(records[0]!.queued === true ? 0 : 3);
+      retries.push(records[0]!.queued === true ? 'answered' : 'queued again');
       const outcomes: BatchOutcome[] = [];
       await deliverEach(batches, async (batch, messageId) => outcomes.push(await runBatch(deps(store, channels), batch, messageId)));
       expect(outcomes.filter((o) => o.status === 'stored' && o.finish !== null), what).toHaveLength(1);
@@ -238,6 +254,8 @@ describe('a fanned-out pass', () => {
       expect(channels.sent.chat.map((a) => a.id), what).toEqual(channels.sent.sink.map((a) => a.id));
       expect(await lockIsFree(store, NOW), what).toBe(true);
     }
+    // Every way the retry can go was met: a planner dead before its record, after it, after its note.
+    expect(new Set(retries)).toEqual(new Set(['skipped', 'queued again', 'answered']));
   });
 
   it("skips a pass while another event's fanned-out pass holds the lock", async () => {
