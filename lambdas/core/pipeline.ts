@@ -133,7 +133,7 @@ export async function runPass(deps: PassDeps): Promise<PassReport> {
       log.warn(`another pass is running (its lock lasts until ${lock.heldUntil}); skipping this one`);
       return { ...emptyReport(now), skipped: { heldUntil: lock.heldUntil } };
     }
-    const batches = queue ? planBatches(holder, deps.sources.map((source) => source.id), deps.config.poll) : null;
+    const batches = queue ? passBatches(deps, holder) : null;
     if (!queue || !batches) return await runLockedPass(deps);
     await store.startFanOut(holder, batches.length, deps.event ?? null, fanOutRecordExpiry(now));
     await queue.send(batches);
@@ -147,17 +147,21 @@ export async function runPass(deps: PassDeps): Promise<PassReport> {
   }
 }
 
+/** The batches pass `passId` hands its sources to; null when it stays one invocation. */
+const passBatches = ({ sources, config }: PassDeps, passId: string) => planBatches(passId, sources.map((source) => source.id), config.poll);
+
 /**
  * When the pass holding the lock was planned by an earlier delivery of this pass's event (that
  * attempt failed or died after recording it): queues its batches again unless the queue took them
  * all (a batch queued twice is stored and counted once), and answers the pass. Null when the lock is
  * another event's pass (or the config changed its batches since): this pass is then skipped.
  */
-async function resumePlannedPass({ store, queue, sources, config, log, event }: PassDeps & { queue: BatchQueue }, passId: string) {
+async function resumePlannedPass(deps: PassDeps & { queue: BatchQueue }, passId: string) {
+  const { store, queue, log, event } = deps;
   if (event === undefined) return null;
   const record = await store.readFanOut(passId);
   if (record?.event !== event) return null;
-  const batches = planBatches(passId, sources.map((source) => source.id), config.poll);
+  const batches = passBatches(deps, passId);
   if (batches?.length !== record.batches) return null;
   const queuedAgain = !record.queued && record.finishedAt === null;
   if (queuedAgain) {

@@ -68,11 +68,15 @@ export function passDeps(config: Config, options: CommonOptions, sessions: Sessi
 
 const STOPPED = 'stopped\n';
 
-/** After a pass: what DynamoDB's TTL would have deleted by now, gone from a local store too (once a day; store/expiry.ts). */
-async function sweepExpired(store: Store, now: Date, signal: AbortSignal): Promise<string> {
-  if (signal.aborted) return '';
-  const deleted = await store.sweepExpired(now, signal);
-  return deleted ? `deleted ${deleted} expired items (posts kept past poll.postRetentionDays)\n` : '';
+/**
+ * One pass and what it printed; then what DynamoDB's TTL would have deleted by now goes from a local
+ * store too (once a day; store/expiry.ts).
+ */
+async function passAndSweep(deps: ReturnType<typeof passDeps>, store: Store, now: Date): Promise<string> {
+  const report = summarise(await runPass({ ...deps, store, now }));
+  if (deps.signal?.aborted) return report;
+  const deleted = await store.sweepExpired(now, deps.signal);
+  return report + (deleted ? `deleted ${deleted} expired items (posts kept past poll.postRetentionDays)\n` : '');
 }
 
 export async function run(options: PollOptions): Promise<string> {
@@ -91,7 +95,7 @@ export async function run(options: PollOptions): Promise<string> {
 
 async function passOnce(config: Config, options: PollOptions, signal: AbortSignal): Promise<string> {
   const now = clock(options);
-  return withStore(options, async (store) => summarise(await runPass({ ...passDeps(config, options, store, signal), store, now })) + (await sweepExpired(store, now, signal)));
+  return withStore(options, (store) => passAndSweep(passDeps(config, options, store, signal), store, now));
 }
 
 async function loop(config: Config, options: PollOptions, signal: AbortSignal): Promise<string> {
@@ -103,9 +107,7 @@ async function loop(config: Config, options: PollOptions, signal: AbortSignal): 
   console.error(`fanpulse: using the ${lasting.where()}`);
   try {
     while (!signal.aborted) {
-      const now = new Date();
-      const report = await runPass({ ...deps, store: lasting.store, now });
-      process.stdout.write(summarise(report) + (await sweepExpired(lasting.store, now, signal)));
+      process.stdout.write(await passAndSweep(deps, lasting.store, new Date()));
       // Rejects at once when stopped (also when the stop came during the pass).
       await sleep(config.poll.intervalMinutes * 60_000, undefined, { signal }).catch(() => undefined);
     }

@@ -102,20 +102,8 @@ describe('the fan-out worker function', () => {
   it('polls the batches the scheduled pass queued, one alert published by the worker that stores the last, and reports a malformed batch alone', async () => {
     const { store, tableName } = await dynamo.newStore();
     const batches = startTestBatchQueue(sns);
-    const env = readPollEnv({
-      FANPULSE_TABLE: tableName,
-      FANPULSE_CONFIG_FILE: configFile,
-      FANPULSE_TOPIC_ARN: sns.topicArn,
-      FANPULSE_BATCH_QUEUE_URL: batches.queueUrl,
-      DYNAMODB_ENDPOINT: recorder.endpoint,
-      SNS_ENDPOINT: sns.endpoint,
-      SQS_ENDPOINT: sns.endpoint,
-      AWS_REGION: sns.region,
-    });
-    const lines: string[] = [];
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (lines.push(String(chunk)), true));
-    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    try {
+    const env = envFor(tableName, batches.queueUrl);
+    const json = await loggedLines(async () => {
       recorder.reset();
       const planned = await createPollHandler(() => env, new Logger({ logLevel: 'SILENT' }))(scheduledEvent(), lambdaContext('poll'));
       expect(planned.fannedOut?.batches).toBe(3);
@@ -129,9 +117,7 @@ describe('the fan-out worker function', () => {
       for (const record of [malformed, ...records]) answers.push(await worker({ Records: [record] } satisfies SQSEvent, lambdaContext('worker')));
       expect(answers).toEqual([{ batchItemFailures: [{ itemIdentifier: 'not-a-batch' }] }, { batchItemFailures: [] }, { batchItemFailures: [] }, { batchItemFailures: [] }]);
       await batches.settle(records, []);
-    } finally {
-      vi.restoreAllMocks();
-    }
+    });
 
     const stored = await trends(store);
     expect(stored.reduce((n, b) => n + b.posts, 0)).toBe(SOURCES.length * entries('x').length);
@@ -141,7 +127,6 @@ describe('the fan-out worker function', () => {
     expect(batches.depth()).toBe(0);
 
     // Each batch logs its sources and its own totals; the monitoring queries add them up.
-    const json = lines.flatMap((l) => l.split('\n')).filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(json.filter((l) => l.event === PASS_LOG_EVENTS.source).map((l) => l.source)).toEqual(SOURCES);
     const passes = json.filter((l) => l.event === PASS_LOG_EVENTS.pass);
     expect(passes.reduce((n, l) => n + Number(l.newPosts), 0)).toBe(SOURCES.length * entries('x').length);
